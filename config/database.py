@@ -1,0 +1,35 @@
+"""Where the database is: DATABASE_URL when set, otherwise an embedded PostgreSQL from `pgserver`.
+
+The embedded server keeps its data in a git-ignored folder of the project, so runserver, management
+commands and tests share it, and a new user needs no database install.
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+import dj_database_url
+
+
+def database_config(base_dir: Path) -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        url = embedded_database_url(Path(os.environ.get("CALLVAULT_PGDATA", base_dir / ".pgdata")))
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded server and return its URL; it stops when its last user exits."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: production never needs it
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # `pgserver` keeps a list of the processes using the server and stops it when the last one exits,
+    # so a test run or a dev server leaves nothing running behind it.
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    return server.get_uri()
