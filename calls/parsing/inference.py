@@ -1,0 +1,340 @@
+"""What the text says about the call: where the Q&A opens, who asks, who answers, names and firms.
+
+Everything here works on turns already split by layouts.py, so it is the same for every layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Exchange, ParseWarning, Role, Section, Transcript, Turn
+from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, title_acronyms
+
+# --- Operator announcements -------------------------------------------------------------------------
+
+# "Our next question is from the line of Tal Liani with Banc of America", "comes from Rod Hall with
+# JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
+_ANNOUNCED_FROM = re.compile(
+    rf"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+)?to|\bmove\s+(?:on\s+)?to)\s+(?:the\s+line\s+of\s+)?"
+    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at)\s+(?P<firm>{FIRM}))?"
+)
+# A paragraph that is just "Peter Misek, Jefferies." (optionally after "(Operator Instructions)").
+_ANNOUNCED_BARE = re.compile(rf"(?P<name>{NAME}),\s+(?P<firm>{FIRM})\.?")
+_OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\]]\.?\s*", re.IGNORECASE)
+_SIC = re.compile(r"\s*\(sic\)\s*\[(?P<fix>[^\]]+)\]")
+_QA_CUE = re.compile(
+    r"question-and-answer|question\s+and\s+answer|\bq\s*&\s*a\b|\bfirst question|\bnext question|"
+    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+instructions",
+    re.IGNORECASE,
+)
+_NO_MORE_QUESTIONS = re.compile(
+    r"no\s+(?:further|more|other)\s+questions|concludes?\s+(?:the|our|today's)\s+(?:question|q\s*&\s*a)|"
+    r"(?:was|is)\s+(?:our|the)\s+(?:final|last)\s+question|end\s+of\s+(?:the|our)\s+(?:question|q\s*&\s*a)|"
+    r"(?:turn|hand)\s+(?:the\s+)?(?:call|conference|floor)\s+back",
+    re.IGNORECASE,
+)
+_ANALYST_TITLE = re.compile(r"\banalyst\b", re.IGNORECASE)
+
+
+@dataclass
+class Announcement:
+    name: str  # "" when the operator opened a slot without naming anyone
+    firm: str
+
+
+def turn_text(turn: Turn) -> str:
+    return " ".join(p.text for p in turn.paragraphs)
+
+
+def parse_announcement(turn: Turn) -> Announcement | None:
+    """The questioner the operator announces in this turn, or None when it announces nobody."""
+    for paragraph in turn.paragraphs:
+        bare = _ANNOUNCED_BARE.fullmatch(_OPERATOR_INSTRUCTIONS.sub("", paragraph.text).strip())
+        if bare and len(bare["name"].split()) >= 2:
+            return Announcement(bare["name"], _firm(bare, paragraph.text))
+    text = turn_text(turn)
+    for match in _ANNOUNCED_FROM.finditer(text):
+        name = match["name"]
+        if len(name.split()) >= 2 or match["firm"]:
+            return Announcement(name, _firm(match, text))
+    if _QA_CUE.search(text) and not _NO_MORE_QUESTIONS.search(text):
+        return Announcement("", "")
+    return None
+
+
+def _firm(match: re.Match[str], text: str) -> str:
+    firm = match["firm"] or ""
+    if firm:
+        # "Outbridge (sic) [Outerbridge]": the transcriber's correction wins.
+        sic = _SIC.match(text, match.end("firm"))
+        if sic:
+            firm = sic["fix"].strip()
+    return firm
+
+
+def opens_qa(turn: Turn) -> bool:
+    return turn.name == "Operator" and parse_announcement(turn) is not None
+
+
+# --- Sections ---------------------------------------------------------------------------------------
+
+
+def find_qa_start(turns: list[Turn], heading_index: int | None) -> int:
+    """Index of the first Q&A turn: the operator turn that opens the questions (len(turns) if none).
+
+    A "Questions and Answers" heading wins. Otherwise the first operator turn after someone else has
+    spoken that announces a questioner or the Q&A (the welcome usually mentions the Q&A too, hence
+    "after someone else has spoken"). Failing that, the first turn titled Analyst.
+    """
+    if heading_index is not None:
+        return heading_index
+    someone_spoke = False
+    for index, turn in enumerate(turns):
+        if turn.name != "Operator":
+            someone_spoke = True
+        elif someone_spoke and opens_qa(turn):
+            return index
+    for index, turn in enumerate(turns):
+        if _ANALYST_TITLE.search(turn.title):
+            return index
+    return len(turns)
+
+
+# --- Exchanges and roles ----------------------------------------------------------------------------
+
+
+def assign_exchanges_and_roles(transcript: Transcript, qa_start: int, role_only: list[bool]) -> None:
+    """Set sections, exchanges, roles and analysts' names/firms on the transcript's turns.
+
+    Exchange.first_turn is the questioner's first turn, NOT the operator's announcement: the exchange
+    holds the question and its answers; the announcement belongs to the operator (exchange None).
+    An exchange runs to the last turn before the next operator turn.
+    """
+    turns = transcript.turns
+    identity = [_identity(turn, only) for turn, only in zip(turns, role_only, strict=True)]
+    prepared = {identity[i] for i in range(qa_start) if turns[i].name != "Operator"}
+    for index, turn in enumerate(turns):
+        turn.section = Section.PREPARED if index < qa_start else Section.QA
+
+    questioner_turns: set[int] = set()
+    pending: Announcement | None = None
+    current: Exchange | None = None
+    current_identity = ""
+    for index in range(qa_start, len(turns)):
+        turn = turns[index]
+        if turn.name == "Operator":
+            current, pending = None, parse_announcement(turn)
+            continue
+        if pending is not None:
+            # A speaker from the prepared remarks right after an announcement is management adding
+            # something, not a questioner (role-only analyst lines never occur in the prepared part).
+            if identity[index] not in prepared:
+                current = _open_exchange(transcript, pending, turn, index, role_only[index])
+                current_identity = identity[index]
+            pending = None
+        if current is not None:
+            current.last_turn = index
+            turn.exchange = len(transcript.exchanges) - 1
+            if identity[index] == current_identity:
+                questioner_turns.add(index)
+                turn.firm = current.firm
+                if role_only[index] and current.questioner:
+                    turn.name = current.questioner
+
+    if not transcript.exchanges:
+        _exchanges_without_operator(transcript, qa_start, identity, questioner_turns)
+
+    analysts = {identity[i] for i in questioner_turns}
+    for index, turn in enumerate(turns):
+        if turn.name == "Operator":
+            turn.role = Role.OPERATOR
+        elif identity[index] in analysts or (
+            _ANALYST_TITLE.search(turn.title) and identity[index] not in prepared
+        ):
+            turn.role = Role.ANALYST
+        else:
+            turn.role = Role.EXECUTIVE
+
+
+def _identity(turn: Turn, role_only: bool) -> str:
+    # Role-only lines: "- Analyst" and "- analyst" are the same line, whoever speaks.
+    return ("role:" if role_only else "name:") + name_key(turn.name)
+
+
+def _open_exchange(
+    transcript: Transcript, announcement: Announcement, turn: Turn, index: int, role_only: bool
+) -> Exchange:
+    announced = announcement.name
+    if role_only:
+        questioner, introduced_as = announced, ""
+    else:
+        questioner = turn.name
+        introduced_as = announced if announced and name_key(announced) != name_key(questioner) else ""
+    exchange = Exchange(questioner, introduced_as, announcement.firm, index, index)
+    transcript.exchanges.append(exchange)
+    if role_only and not announced:
+        transcript.warnings.append(
+            ParseWarning(
+                turn.line, f"could not recover the name for '{turn.speaker_line}': the operator named nobody"
+            )
+        )
+    return exchange
+
+
+def _exchanges_without_operator(
+    transcript: Transcript, qa_start: int, identity: list[str], questioner_turns: set[int]
+) -> None:
+    """No operator announcements: each run of turns opened by an analyst-titled speaker is a slot."""
+    turns = transcript.turns
+    current: Exchange | None = None
+    current_identity = ""
+    for index in range(qa_start, len(turns)):
+        turn = turns[index]
+        if turn.name == "Operator":
+            current = None
+            continue
+        if _ANALYST_TITLE.search(turn.title) and identity[index] != current_identity:
+            current = Exchange(turn.name, "", "", index, index)
+            transcript.exchanges.append(current)
+            current_identity = identity[index]
+        if current is not None:
+            current.last_turn = index
+            turn.exchange = len(transcript.exchanges) - 1
+            if identity[index] == current_identity:
+                questioner_turns.add(index)
+
+
+# --- Names behind role-only speaker lines -------------------------------------------------------------
+
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z(])"
+)
+_INTRO_CUE = re.compile(
+    r"\bintroduce\b|\bhost\b|\bhere\s+(?:today|with\s+me)\b|\bwith\s+me\b|\bjoining\s+me\b|\bjoined\s+by\b|"
+    r"\bturn\s+(?:the\s+)?(?:call|conference|floor|it)\s+over\s+to\b|\bhand\s+(?:the\s+call\s+)?over\s+to\b",
+    re.IGNORECASE,
+)
+_NAME_THEN_TITLE = re.compile(
+    rf"{HONORIFIC}?(?P<name>{NAME}),\s+(?:(?:our|the|your|its)\s+)?(?P<title>{TITLE})"
+)
+_TITLE_THEN_NAME = re.compile(rf"\b(?:our|the|its)\s+(?P<title>{TITLE}),\s+{HONORIFIC}?(?P<name>{NAME})")
+
+
+def introduced_people(texts: list[str]) -> list[tuple[str, str]]:
+    """(name, title) pairs from introductions: "Here today are Kevin Johnson, Chief Executive Officer,
+    and Robyn Denholm, Chief Financial Officer"; "introduce your host, Ms. Kathleen Bela, Vice President
+    of Investor Relations"; "our Chief Financial Officer, Nachum Falek"."""
+    people: list[tuple[str, str]] = []
+    for text in texts:
+        for sentence in _SENTENCE_END.split(text):
+            if not _INTRO_CUE.search(sentence):
+                continue
+            for regex in (_NAME_THEN_TITLE, _TITLE_THEN_NAME):
+                people.extend((m["name"], m["title"]) for m in regex.finditer(sentence) if " " in m["name"])
+    return people
+
+
+def name_role_only_executives(transcript: Transcript, qa_start: int, role_only: list[bool]) -> None:
+    """Give role-only executive turns ("- CEO") the names the introductions pair with that title."""
+    turns = transcript.turns
+    texts = [turn_text(turn) for turn in turns[: max(qa_start, 1)]]
+    people = introduced_people(texts)
+    by_title: dict[str, str] = {}
+    unresolved: dict[str, list[int]] = {}
+    for index, turn in enumerate(turns):
+        if not role_only[index] or turn.role != Role.EXECUTIVE:
+            if role_only[index] and turn.role == Role.ANALYST and turn.exchange is None:
+                transcript.warnings.append(
+                    ParseWarning(
+                        turn.line,
+                        f"could not recover the name for '{turn.speaker_line}': outside any Q&A slot",
+                    )
+                )
+            continue
+        key = turn.title.casefold()
+        if key not in by_title:
+            by_title[key] = _match_title(turn.title, people)
+        if by_title[key]:
+            turn.name = by_title[key]
+        else:
+            unresolved.setdefault(turn.title, []).append(turn.line)
+    for title, lines in unresolved.items():
+        transcript.warnings.append(
+            ParseWarning(
+                lines[0],
+                f"could not recover the name behind '- {title}' ({len(lines)} turns): "
+                "no introduction pairs a name with that title",
+            )
+        )
+
+
+def _match_title(role: str, people: list[tuple[str, str]]) -> str:
+    for name, title in people:
+        if title.casefold() == role.casefold():
+            return name
+    wanted = title_acronyms(role)
+    for name, title in people:
+        if wanted & title_acronyms(title):
+            return name
+    return ""
+
+
+# --- Company and fiscal period ----------------------------------------------------------------------
+
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+_YEAR = r"(?:19|20)\d{2}"
+_PERIODS = [
+    re.compile(
+        rf"\b(?P<ord>{_ORD})[\s-]+(?:fiscal\s+)?quarter\s+(?:(?:of|and\s+full)\s+)?(?:(?:fiscal\s+)?(?:year\s+)?)?"
+        rf"(?:fiscal\s+)?(?:FY\s*)?(?P<year>{_YEAR})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:fiscal\s+)?(?P<year>{_YEAR})\s+(?P<ord>{_ORD})[\s-]+(?:fiscal\s+)?quarter\b", re.IGNORECASE
+    ),
+    re.compile(rf"\bQ(?P<q>[1-4])\s+(?:fiscal\s+)?(?:FY\s*)?(?P<year>{_YEAR})\b"),
+    re.compile(rf"\b(?:fiscal\s+|FY\s*)?(?P<year>{_YEAR})\s+Q(?P<q>[1-4])\b"),
+]
+_COMPANY_WORD = r"[A-Z][\w&.'’\-]*"
+_COMPANY_BEFORE_PERIOD = re.compile(
+    rf"(?i:welcome\s+(?:everyone\s+|you\s+)?to)\s+(?:the\s+|The\s+)?(?P<company>{_COMPANY_WORD}(?:\s+{_COMPANY_WORD}){{0,5}}?)"
+    rf"(?:['’]s)?\s+(?i:(?:fiscal\s+)?(?:{_YEAR}\s+)?{_ORD}\b|Q[1-4]\b|fiscal\b|{_YEAR}\b)"
+)
+_COMPANY_AFTER_CALL = re.compile(
+    r"(?i:conference\s+call|call|results)\s+(?i:of|for)\s+(?:the\s+)?(?P<company>[A-Z][\w&'’\-]*(?:\s+[A-Z][\w&'’\-]*){0,5})"
+)
+_TICKER = re.compile(
+    r"\((?:NASDAQ|NYSE|Nasdaq|NYSE\s+American|AMEX|TSX|LSE)(?:\s*[A-Z]{2})?\s*:\s*(?P<ticker>[A-Z][A-Z.\-]{0,6})\)"
+)
+
+
+def find_period(texts: list[str]) -> tuple[int | None, int | None]:
+    for text in texts:
+        best: tuple[int, int, int] | None = None  # (position, year, quarter): earliest mention wins
+        for regex in _PERIODS:
+            match = regex.search(text)
+            if match and (best is None or match.start() < best[0]):
+                quarter = int(match["q"]) if "q" in regex.groupindex else _ORDINAL[match["ord"].casefold()]
+                best = (match.start(), int(match["year"]), quarter)
+        if best:
+            return best[1], best[2]
+    return None, None
+
+
+def find_company(texts: list[str]) -> str:
+    for text in texts:
+        for regex in (_COMPANY_BEFORE_PERIOD, _COMPANY_AFTER_CALL):
+            match = regex.search(text)
+            if match:
+                return strip_possessive(match["company"].rstrip(".,"))
+    return ""
+
+
+def find_ticker(texts: list[str]) -> str:
+    for text in texts:
+        match = _TICKER.search(text)
+        if match:
+            return match["ticker"]
+    return ""

@@ -1,0 +1,108 @@
+"""Regex building blocks for people, titles and companies, and the name helpers built on them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UPPER = "A-ZÀ-ÖØ-Þ"
+# A name word: "Kevin", "O'Brien", "Jean-Pierre", "J.", "J.P.", "Jr."
+# A trailing period only on short words (initials, "Jr."): "Jankowski. Please" is two sentences.
+NAME_WORD = rf"(?:[{UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*|[{UPPER}][^\W\d_]{{0,2}}\.|(?:[{UPPER}]\.){{2,}})"
+_PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|bin|al|ten|ter)"
+# One to six words; lower-case particles only between capitalised words ("Ludwig van Beethoven").
+NAME = rf"{NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{NAME_WORD}){{0,5}}"
+
+# A firm or title word: capitalised, may hold & or digits ("RBC", "JPMC", "3Com", "S&P").
+_CAP_WORD = rf"(?:[{UPPER}0-9&][\w&'’\-]*|(?:[{UPPER}]\.){{2,}})"
+# "Banc of America", "Cowen and Company", "The Juda Group"; connectors only between capitalised words.
+FIRM = rf"{_CAP_WORD}(?:\s+(?:(?:of|and|&|de|the)\s+)?{_CAP_WORD})*"
+# "Chief Executive Officer", "Vice President of Investor Relations" (not "... for Juniper Networks").
+TITLE = rf"{_CAP_WORD}(?:\s+(?:(?:of|and|&)\s+)?{_CAP_WORD})*"
+
+HONORIFIC = r"(?:(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+)"
+
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|Corp|Corporation|Co|plc|PLC|LLC|L\.L\.C|LP|L\.P|"
+    r"S\.?A|A\.?G|N\.?V|S\.?E|B\.?V|A/S|ASA|AB|GmbH|Oyj|Holdings?)\.?)+$"
+)
+_LEGAL_SUFFIX_NOCASE_WORDS = {
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "plc",
+    "llc",
+}
+_TRAILING_TICKER = re.compile(r"\s*\((?:[A-Za-z]+\s*:\s*)?[A-Z][A-Z0-9.\-]{0,9}\)\s*$")
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_AMPERSAND_CO = re.compile(r"\s*&\s*Co\.?$")
+
+
+def clean_company_name(name: str) -> str:
+    """The company's short name for grouping calls: "Allot Ltd (ALLT)" and "Allot's" both give "Allot".
+
+    Strips a trailing ticker in parentheses, a possessive, and legal suffixes (Ltd, Inc., Corporation,
+    plc, SA, AG, NV, Holdings...). Words that are part of the name ("Networks", "Technologies") stay.
+    """
+    cleaned = " ".join(name.split())
+    while True:
+        before = cleaned
+        cleaned = _TRAILING_TICKER.sub("", cleaned)
+        cleaned = _POSSESSIVE.sub("", cleaned)
+        cleaned = _AMPERSAND_CO.sub("", cleaned)
+        candidate = _strip_suffix_nocase(_LEGAL_SUFFIX.sub("", cleaned)).rstrip(" ,")
+        if candidate:  # never strip a name down to nothing ("Holdings" alone stays)
+            cleaned = candidate
+        if cleaned == before:
+            return cleaned
+
+
+def _strip_suffix_nocase(name: str) -> str:
+    """ "ACME LTD" or "Acme inc." also lose their suffix (the regex above is case-sensitive for SA/AG...)."""
+    head, _, last = name.rpartition(" ")
+    if head and last.rstrip(".").casefold() in _LEGAL_SUFFIX_NOCASE_WORDS:
+        return head.rstrip(" ,")
+    return name
+
+
+def name_key(name: str) -> str:
+    """Comparison key for people's names: case, accents and punctuation ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", " ", letters.casefold()).strip()
+
+
+def strip_possessive(name: str) -> str:
+    return _POSSESSIVE.sub("", name.strip())
+
+
+_ACRONYM_STOPWORDS = {"of", "and", "&", "the", "for", "to", "in"}
+
+
+def title_acronyms(title: str) -> set[str]:
+    """Acronyms a title can be written as: "CFO & EVP" -> {"CFO", "EVP", "CFOEVP"};
+    "Vice President of Investor Relations" -> {"VPIR"}; "VP of IR" -> {"VPIR"}.
+
+    Used to match role-only speaker lines ("- CEO") to the long titles of introductions.
+    """
+    parts = [p for p in re.split(r"\s*(?:&|,|/|\band\b)\s*", title) if p.strip()]
+    acronyms = {_acronym(part) for part in parts}
+    acronyms.add(_acronym(title))
+    acronyms.discard("")
+    return acronyms
+
+
+def _acronym(text: str) -> str:
+    letters = []
+    for word in re.findall(r"[\w'’\-]+", text):
+        if word.casefold() in _ACRONYM_STOPWORDS:
+            continue
+        if word.isupper() and len(word) > 1:
+            letters.append(word)  # already an acronym: "VP", "IR", "CEO"
+        elif word[0].isalpha():
+            letters.append(word[0].upper())
+    return "".join(letters)
