@@ -1,0 +1,119 @@
+"""From a file on disk to a parsed transcript and its public summary. No database here.
+
+The summary is what `ingest --dry-run --json` prints: a public interface, so fields are only added,
+never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from calls.parsing import Transcript, TranscriptError, clean_company_name, parse_transcript
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What the person importing knows better than the file: each set field overrides the file."""
+
+    company: str = ""
+    ticker: str = ""
+    fiscal_year: int | None = None
+    fiscal_quarter: int | None = None
+    held_on: datetime.date | None = None
+
+
+@dataclass
+class LoadedTranscript:
+    source_name: str
+    checksum: str
+    transcript: Transcript
+
+
+def load_transcript(
+    data: bytes, *, source_name: str, max_bytes: int, facts: CallFacts = CallFacts()
+) -> LoadedTranscript:
+    """Parse raw file content, apply the given facts, and check the call can be placed.
+
+    Raises TranscriptError with a message a person can act on.
+    """
+    if len(data) > max_bytes:
+        raise TranscriptError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
+    transcript = parse_transcript(data, filename=source_name)
+    transcript = apply_facts(transcript, facts)
+    missing = [
+        label
+        for label, value, option in (
+            ("company", transcript.company, "--company"),
+            ("fiscal year", transcript.fiscal_year, "--year"),
+            ("fiscal quarter", transcript.fiscal_quarter, "--quarter"),
+        )
+        if not value
+    ]
+    if missing:
+        raise TranscriptError(
+            f"could not determine the {' and '.join(missing)} from the file; "
+            "give them with --company, --year and --quarter"
+        )
+    if not 1 <= transcript.fiscal_quarter <= 4:
+        raise TranscriptError(f"fiscal quarter must be 1 to 4, not {transcript.fiscal_quarter}")
+    return LoadedTranscript(
+        source_name=source_name, checksum=hashlib.sha256(data).hexdigest(), transcript=transcript
+    )
+
+
+def load_transcript_file(path: Path, *, max_bytes: int, facts: CallFacts = CallFacts()) -> LoadedTranscript:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TranscriptError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+    return load_transcript(path.read_bytes(), source_name=path.name, max_bytes=max_bytes, facts=facts)
+
+
+def apply_facts(transcript: Transcript, facts: CallFacts) -> Transcript:
+    changes = {
+        field.name: getattr(facts, field.name)
+        for field in dataclasses.fields(facts)
+        if getattr(facts, field.name) not in (None, "")
+    }
+    return dataclasses.replace(transcript, **changes) if changes else transcript
+
+
+def company_display_name(transcript: Transcript) -> str:
+    return clean_company_name(transcript.company) or transcript.company
+
+
+def transcript_summary(transcript: Transcript, *, file: str) -> dict:
+    """The per-file JSON object of `ingest --dry-run --json` (a public interface: extend, never rename)."""
+    return {
+        "file": file,
+        "layout": transcript.layout,
+        "company": company_display_name(transcript),
+        "company_as_written": transcript.company,
+        "ticker": transcript.ticker or None,
+        "fiscal_year": transcript.fiscal_year,
+        "fiscal_quarter": transcript.fiscal_quarter,
+        "held_on": transcript.held_on.isoformat() if transcript.held_on else None,
+        "title": transcript.title,
+        "turns": len(transcript.turns),
+        "paragraphs": transcript.paragraph_count,
+        "translated_paragraphs": transcript.translated_paragraph_count,
+        "prepared_turns": transcript.prepared_turn_count,
+        "speakers": [
+            {"name": s.name, "title": s.title, "role": str(s.role), "firm": s.firm}
+            for s in transcript.speakers
+        ],
+        "exchanges": [
+            {
+                "number": number,
+                "questioner": exchange.questioner,
+                "introduced_as": exchange.introduced_as or None,
+                "firm": exchange.firm or None,
+                "turns": exchange.turn_count,
+            }
+            for number, exchange in enumerate(transcript.exchanges, start=1)
+        ],
+        "warnings": [{"line": w.line, "message": w.message} for w in transcript.warnings],
+    }

@@ -1,0 +1,223 @@
+"""Companies, their earnings calls, who spoke, and what was said.
+
+A call is a list of turns (speaker blocks); a turn is a list of utterances (paragraphs). Utterances
+carry the search vectors; they also repeat their turn's speaker, role and section so that search and
+facet queries never join through turns.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from calls.querysets import CallQuerySet, CompanyQuerySet, SpeakerQuerySet, UtteranceManager
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", "Operator"
+    EXECUTIVE = "executive", "Executive"
+    ANALYST = "analyst", "Analyst"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Section(models.TextChoices):
+    PREPARED = "prepared", "Prepared remarks"
+    QA = "qa", "Q&A"
+
+
+class Company(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    ticker = models.CharField(max_length=16, blank=True)
+    # Other names the company goes by in transcripts ("Allot Ltd", "Allot's"), kept as normalised keys.
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ticker})" if self.ticker else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:company", kwargs={"slug": self.slug})
+
+
+class Call(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="calls")
+    fiscal_year = models.PositiveSmallIntegerField()
+    fiscal_quarter = models.PositiveSmallIntegerField()
+    held_on = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    source_name = models.CharField(max_length=255, help_text="File name the call was imported from.")
+    checksum = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the imported file.")
+    layout = models.CharField(max_length=30, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "-fiscal_quarter", "company__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "fiscal_year", "fiscal_quarter"], name="one_call_per_company_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_quarter__gte=1, fiscal_quarter__lte=4), name="fiscal_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=1900, fiscal_year__lte=2200), name="fiscal_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.name} {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:call", kwargs={"company": self.company.slug, "period": self.period})
+
+    @property
+    def period(self) -> str:
+        """The period as it appears in URLs: 2023-q2."""
+        return f"{self.fiscal_year}-q{self.fiscal_quarter}"
+
+    @property
+    def period_label(self) -> str:
+        return f"Q{self.fiscal_quarter} {self.fiscal_year}"
+
+
+class Speaker(models.Model):
+    """One person across calls: the same name at the same firm is the same speaker."""
+
+    name = models.CharField(max_length=200)
+    firm = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    # Normalised "name|firm", the identity used when importing.
+    key = models.CharField(max_length=420, unique=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.firm})" if self.firm else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:speaker", kwargs={"slug": self.slug})
+
+
+class Exchange(models.Model):
+    """One questioner's Q&A slot: the question, the answers and the follow-ups."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="exchanges")
+    number = models.PositiveSmallIntegerField(help_text="1-based position among the call's exchanges.")
+    questioner = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="exchanges"
+    )
+    questioner_name = models.CharField(max_length=200)
+    introduced_as = models.CharField(max_length=200, blank=True)
+    firm = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["call", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "number"], name="one_exchange_number_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} Q&A {self.number}: {self.questioner_name}"
+
+    def get_absolute_url(self) -> str:
+        call = self.call
+        return reverse(
+            "calls:exchange",
+            kwargs={"company": call.company.slug, "period": call.period, "number": self.number},
+        )
+
+    @property
+    def anchor(self) -> str:
+        return f"qa-{self.number}"
+
+
+class Turn(models.Model):
+    """One speaker block of a call, in order."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField()
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="turns"
+    )
+    exchange = models.ForeignKey(
+        Exchange, on_delete=models.SET_NULL, null=True, blank=True, related_name="turns"
+    )
+    speaker_line = models.CharField(max_length=300, help_text="The speaker line as written.")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="Title as written.")
+    firm = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    section = models.CharField(max_length=10, choices=Section.choices)
+
+    class Meta:
+        ordering = ["call", "position"]
+        constraints = [models.UniqueConstraint(fields=["call", "position"], name="one_turn_per_position")]
+
+    def __str__(self) -> str:
+        return f"{self.call} #{self.position} {self.name}"
+
+    @property
+    def anchor(self) -> str:
+        return f"t{self.position}"
+
+
+class Utterance(models.Model):
+    """One paragraph (or sentence, as the transcript gives it) of a turn, with its translation."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="utterances")
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="utterances")
+    position = models.PositiveIntegerField(help_text="1-based position in the call; the paragraph's anchor.")
+    # Repeated from the turn so that search filters and facets stay on one table.
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    section = models.CharField(max_length=10, choices=Section.choices)
+    text = models.TextField()
+    translation = models.TextField(blank=True)
+    # Chinese written as overlapping bigrams, folded to Simplified, computed in Python by the import
+    # service (search/chinese.py): PostgreSQL's parser cannot split Chinese words by itself.
+    cjk_terms = models.TextField(blank=True, editable=False)
+    search_en = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_zh = models.GeneratedField(
+        expression=SearchVector("cjk_terms", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = UtteranceManager()
+
+    class Meta:
+        ordering = ["call", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "position"], name="one_utterance_per_position")
+        ]
+        indexes = [
+            GinIndex(fields=["search_en"], name="utterance_search_en"),
+            GinIndex(fields=["search_zh"], name="utterance_search_zh"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} ¶{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.call.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.position}"

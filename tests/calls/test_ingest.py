@@ -1,0 +1,211 @@
+"""`manage.py ingest`: the seeds parse as expected.json says, imports are atomic and idempotent."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
+from tests.archive import SAMPLES, ingest, norm
+
+SEED_NAMES = [
+    "allot-2013-q1-bullets.txt",
+    "infinera-2013-q1-lines.txt",
+    "allot-2023-q2-bilingual.txt",
+    "juniper-2010-q1-roles-only.txt",
+]
+
+# A tiny transcript of our own: no title, no welcome naming company or period.
+UNPLACED = """Operator
+Good day and welcome to the conference call.
+Jane Roe - Chief Executive Officer
+Thank you. Revenue grew and gross margin improved.
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_dry_run_json_matches_expected_facts(name, seeds_dir, expected):
+    want = expected[name]
+    [got] = ingest(seeds_dir / name, dry_run=True)
+
+    assert got["file"].endswith(name)
+    assert got["turns"] == want["turns"]
+    assert got["paragraphs"] == want["paragraphs"]
+    assert got["translated_paragraphs"] == want["translated_paragraphs"]
+    assert got["prepared_turns"] == want["prepared_turns"]
+    assert len(got["exchanges"]) == len(want["exchanges"])
+    assert norm(want["company"]) in norm(got["company"])
+    assert (got["fiscal_year"], got["fiscal_quarter"]) == (want["fiscal_year"], want["fiscal_quarter"])
+    if want["ticker"]:
+        assert got["ticker"] == want["ticker"]
+    roles = {norm(s["name"]): s["role"] for s in got["speakers"]}
+    for speaker, role in want.get("speakers", {}).items():
+        assert roles.get(norm(speaker)) == role, speaker
+    for line, facts in want.get("speakers_by_role_line", {}).items():
+        if "name" in facts and not facts["name"].startswith("announced"):
+            assert roles.get(norm(facts["name"])) == facts["role"], line
+    # The dry run stores nothing.
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_json_report_has_the_documented_fields(seeds_dir):
+    [report] = ingest(seeds_dir / "allot-2023-q2-bilingual.txt", dry_run=True)
+    assert {
+        "file",
+        "company",
+        "ticker",
+        "fiscal_year",
+        "fiscal_quarter",
+        "turns",
+        "paragraphs",
+        "translated_paragraphs",
+        "prepared_turns",
+        "speakers",
+        "exchanges",
+        "warnings",
+    } <= set(report)
+    assert set(report["speakers"][0]) >= {"name", "title", "role", "firm"}
+    assert set(report["exchanges"][0]) >= {"questioner", "introduced_as", "firm", "turns"}
+    assert all(exchange["turns"] >= 1 for exchange in report["exchanges"])
+
+
+@pytest.mark.django_db
+def test_seeds_import_as_four_calls_of_three_companies(seeds_dir, expected):
+    reports = ingest(*(seeds_dir / name for name in SEED_NAMES))
+
+    assert [r["status"] for r in reports] == ["created"] * 4
+    assert Call.objects.count() == 4
+    assert sorted(Company.objects.values_list("slug", flat=True)) == ["allot", "infinera", "juniper-networks"]
+    allot = Company.objects.get(slug="allot")
+    assert allot.ticker == "ALLT"
+    assert sorted(allot.calls.values_list("fiscal_year", flat=True)) == [2013, 2023]
+    # What is stored is what was parsed.
+    for report in reports:
+        call = Call.objects.get(
+            company__slug=report["url"].split("/")[2],
+            fiscal_year=report["fiscal_year"],
+            fiscal_quarter=report["fiscal_quarter"],
+        )
+        want = expected[report["file"].rsplit("/", 1)[-1]]
+        assert call.turns.count() == want["turns"]
+        assert call.utterances.count() == want["paragraphs"]
+        assert call.utterances.exclude(translation="").count() == want["translated_paragraphs"]
+        assert call.exchanges.count() == len(want["exchanges"])
+        assert call.turns.filter(section="prepared").count() == want["prepared_turns"]
+
+
+@pytest.mark.django_db
+def test_same_analyst_at_same_firm_is_one_speaker_across_calls(seeds_dir):
+    ingest(seeds_dir / "allot-2013-q1-bullets.txt", seeds_dir / "infinera-2013-q1-lines.txt")
+    henderson = Speaker.objects.filter(name="Alex Henderson")
+    assert henderson.count() == 1
+    companies = set(henderson.get().turns.values_list("call__company__slug", flat=True))
+    assert companies == {"allot", "infinera"}
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_changes_nothing(seeds_dir):
+    path = seeds_dir / "allot-2023-q2-bilingual.txt"
+    [first] = ingest(path)
+    call = Call.objects.get()
+    ids = list(call.utterances.values_list("pk", flat=True))
+
+    [second] = ingest(path)
+
+    assert (first["status"], second["status"]) == ("created", "unchanged")
+    assert second["url"] == first["url"]
+    assert list(Call.objects.get().utterances.values_list("pk", flat=True)) == ids
+
+
+@pytest.mark.django_db
+def test_a_corrected_file_replaces_the_call_at_the_same_permalink(seeds_dir, tmp_path):
+    original = seeds_dir / "infinera-2013-q1-lines.txt"
+    [first] = ingest(original)
+    corrected = tmp_path / "infinera-corrected.txt"
+    corrected.write_text(
+        original.read_text(encoding="utf-8").rstrip("\n") + "\nThank you, everyone.\n", encoding="utf-8"
+    )
+
+    [second] = ingest(corrected)
+
+    assert second["status"] == "replaced"
+    assert second["url"] == first["url"]
+    assert Call.objects.count() == 1
+    assert Call.objects.get().source_name == "infinera-corrected.txt"
+    assert Utterance.objects.count() == first["paragraphs"] + 1
+
+
+@pytest.mark.django_db
+def test_bad_files_fail_clearly_and_the_good_ones_still_import(tmp_path, seeds_dir):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    missing = tmp_path / "missing.txt"
+    good = seeds_dir / "juniper-2010-q1-roles-only.txt"
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="3 of 4 file"):
+        call_command("ingest", str(empty), str(binary), str(missing), str(good), stdout=out, stderr=err)
+
+    messages = err.getvalue()
+    for path in (empty, binary, missing):
+        assert str(path) in messages
+    assert "created" in out.getvalue()
+    assert Call.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_without_company_or_period_needs_them_given(tmp_path):
+    path = tmp_path / "unplaced.txt"
+    path.write_text(UNPLACED, encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        [report] = ingest(path)
+    assert not Call.objects.exists()
+
+    [report] = ingest(
+        path, "--company", "Roe Industries", "--year", "2021", "--quarter", "3", "--date", "2021-10-28"
+    )
+    call = Call.objects.get()
+    assert report["status"] == "created"
+    assert (call.company.name, call.fiscal_year, call.fiscal_quarter) == ("Roe Industries", 2021, 3)
+    assert call.held_on.isoformat() == "2021-10-28"
+    assert call.get_absolute_url() == "/calls/roe-industries/2021-q3/"
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
+    settings.TRANSCRIPT_MAX_BYTES = 100
+    path = tmp_path / "big.txt"
+    path.write_text(UNPLACED * 10, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(path), "--company", "X", "--year", "2020", "--quarter", "1", stderr=err)
+    assert "over the limit" in err.getvalue()
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_database_error_while_storing_leaves_no_partial_call(seeds_dir, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Utterance.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        ingest(seeds_dir / "allot-2013-q1-bullets.txt")
+
+    assert not Call.objects.exists()
+    assert not Turn.objects.exists()
+    assert not Exchange.objects.exists()
+    assert not Company.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_folder_imports_every_transcript_in_it():
+    reports = ingest(SAMPLES)
+    assert len(reports) == len(list(SAMPLES.glob("*.txt"))) >= 3
+    assert {r["status"] for r in reports} == {"created"}
+    assert Utterance.objects.exclude(translation="").exists()
