@@ -1,0 +1,63 @@
+"""The search parameters, validated by django-filter (STYLE.md: validate with forms or FilterSets)."""
+
+import django_filters
+from django import forms
+
+from calls.models import Company, Role, Section, Speaker, Utterance
+
+MAX_QUERY_CHARS = 200  # longer queries are cut here (documented in README.md)
+
+
+class IntegerListField(forms.TypedMultipleChoiceField):
+    """Several integers in a range, as repeated parameters (?year=2013&year=2014)."""
+
+    def __init__(self, *, min_value: int, max_value: int, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        kwargs.pop("choices", None)
+        super().__init__(coerce=int, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        try:
+            return self.min_value <= int(value) <= self.max_value
+        except (TypeError, ValueError):
+            return False
+
+
+class IntegerListFilter(django_filters.MultipleChoiceFilter):
+    field_class = IntegerListField
+
+
+class QueryField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value)[:MAX_QUERY_CHARS].strip()
+
+
+class UtteranceFilter(django_filters.FilterSet):
+    """Facet filters: values of one facet are OR-ed, facets are AND-ed."""
+
+    company = django_filters.ModelMultipleChoiceFilter(
+        field_name="call__company__slug", to_field_name="slug", queryset=Company.objects.all()
+    )
+    year = IntegerListFilter(field_name="call__fiscal_year", min_value=1900, max_value=2200)
+    quarter = IntegerListFilter(field_name="call__fiscal_quarter", min_value=1, max_value=4)
+    speaker = django_filters.ModelMultipleChoiceFilter(
+        field_name="speaker__slug", to_field_name="slug", queryset=Speaker.objects.all()
+    )
+    role = django_filters.MultipleChoiceFilter(choices=[c for c in Role.choices if c[0] != Role.UNKNOWN])
+    section = django_filters.MultipleChoiceFilter(choices=Section.choices)
+
+    class Meta:
+        model = Utterance
+        fields = []
+
+
+class SearchForm(forms.Form):
+    """The parameters that are not facet filters."""
+
+    SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+    LANGS = [("en", "English"), ("zh", "Chinese")]
+
+    q = QueryField(required=False)
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+    lang = forms.MultipleChoiceField(choices=LANGS, required=False)
+    page = forms.IntegerField(min_value=1, required=False)

@@ -1,0 +1,85 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search.facets import facet_links, page_url
+from search.filters import SearchForm, UtteranceFilter
+from search.queries import SearchResult, search_utterances
+
+
+def _run_search(request) -> tuple[SearchResult, SearchForm, list[str]]:
+    form = SearchForm(request.GET)
+    filterset = UtteranceFilter(request.GET)
+    errors = []
+    # Invalid parameters are reported and left out; the rest of the search still runs.
+    for bound in (form, filterset.form):
+        if not bound.is_valid():
+            errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
+    params = form.cleaned_data
+    result = search_utterances(
+        filterset=filterset,
+        query=params.get("q") or "",
+        langs=set(params.get("lang") or []),
+        sort=params.get("sort") or ("relevance" if params.get("q") else "newest"),
+        page=params.get("page") or 1,
+    )
+    return result, form, errors
+
+
+@require_GET
+def search_page(request):
+    result, form, errors = _run_search(request)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "result": result,
+            "form": form,
+            "errors": errors,
+            "facets": facet_links(request.GET, result.facets),
+            "sort": form.cleaned_data.get("sort") or ("relevance" if result.query else "newest"),
+            "previous_url": page_url(request.GET, result.page - 1) if result.page > 1 else "",
+            "next_url": page_url(request.GET, result.page + 1) if result.page < result.pages else "",
+        },
+    )
+
+
+@require_GET
+def search_api(request):
+    """The JSON twin of /search/: same parameters, documented in README.md (a public interface)."""
+    result, _form, errors = _run_search(request)
+    payload = {
+        "query": result.query,
+        "total": result.total,
+        "total_is_exact": True,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [_hit_json(request, hit) for hit in result.hits],
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for name, values in result.facets.items()
+        },
+        "message": result.message,
+        "errors": errors,
+    }
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _hit_json(request, hit) -> dict:
+    utterance = hit.utterance
+    call = utterance.call
+    return {
+        "id": utterance.pk,
+        "url": request.build_absolute_uri(utterance.get_absolute_url()),
+        "text": utterance.text,
+        "translation": utterance.translation,
+        "snippet": str(hit.snippet),
+        "company": call.company.name,
+        "company_slug": call.company.slug,
+        "fiscal_year": call.fiscal_year,
+        "fiscal_quarter": call.fiscal_quarter,
+        "speaker": utterance.turn.name,
+        "speaker_slug": utterance.speaker.slug if utterance.speaker else None,
+        "role": utterance.role,
+        "section": utterance.section,
+    }

@@ -1,0 +1,153 @@
+"""Search over the seeds and samples: real hits, exact facet counts, safe highlighting, bounded queries."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from calls.models import Utterance
+from tests.archive import import_archive, ingest
+
+HOSTILE = """Operator
+Welcome to the Hostile Example Corp first quarter 2020 earnings call.
+Jane Roe - Chief Executive Officer
+Our gross margin was <script>alert('x')</script> and <img src=x onerror=alert(1)> better than ever.
+"""
+
+
+def direct_counts(query: str, group: str) -> dict[str, int]:
+    """Counts by the database alone, without the app's search code: to_tsvector on the raw text."""
+    column = {"company": "co.slug", "role": "u.role", "year": "c.fiscal_year::text"}[group]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {column}, count(*) FROM calls_utterance u
+            JOIN calls_call c ON c.id = u.call_id JOIN calls_company co ON co.id = c.company_id
+            WHERE to_tsvector('english', u.text) @@ websearch_to_tsquery('english', %s)
+            GROUP BY 1
+            """,
+            [query],
+        )
+        return dict(cursor.fetchall())
+
+
+class SearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def api(self, **params):
+        response = self.client.get("/api/search/", params)
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_english_stemming_finds_other_forms(self):
+        data = self.api(q="margins")
+        self.assertGreater(data["total"], 0)
+        texts = [hit["text"].lower() for hit in data["results"]]
+        self.assertTrue(any("margin" in text and "margins" not in text for text in texts))
+
+    def test_hits_link_to_the_paragraph_in_its_call_page(self):
+        hit = self.api(q="gross margin", company="infinera")["results"][0]
+        utterance = Utterance.objects.select_related("call__company").get(pk=hit["id"])
+        self.assertTrue(hit["url"].endswith(f"/calls/infinera/2013-q1/#p{utterance.position}"))
+        self.assertIn(
+            f'id="p{utterance.position}"', self.client.get(hit["url"].split("#")[0]).content.decode()
+        )
+
+    def test_phrase_or_and_exclusion(self):
+        phrase = self.api(q='"gross margin"')["total"]
+        both_words = self.api(q="gross margin")["total"]
+        self.assertGreater(phrase, 0)
+        self.assertLessEqual(phrase, both_words)
+        either = self.api(q="backlog OR inventory")["total"]
+        self.assertEqual(either, self.api(q="backlog")["total"] + self.api(q="inventory -backlog")["total"])
+
+    def test_facet_counts_equal_a_direct_count(self):
+        data = self.api(q="revenue")
+        for facet in ("company", "role", "year"):
+            shown = {v["value"]: v["count"] for v in data["facets"][facet]}
+            self.assertEqual(shown, direct_counts("revenue", facet), facet)
+        self.assertEqual(data["total"], sum(direct_counts("revenue", "company").values()))
+
+    def test_filters_narrow_and_facets_of_the_same_kind_stay_visible(self):
+        everything = self.api(q="revenue")
+        allot = self.api(q="revenue", company="allot")
+        both = self.client.get("/api/search/?q=revenue&company=allot&company=infinera").json()
+        counts = {v["value"]: v["count"] for v in everything["facets"]["company"]}
+        self.assertEqual(allot["total"], counts["allot"])
+        self.assertEqual(both["total"], counts["allot"] + counts["infinera"])
+        # Selecting a company keeps the other companies' counts, so a second one can be added.
+        self.assertEqual(allot["facets"]["company"], everything["facets"]["company"])
+        analysts = self.api(q="revenue", company="allot", role="analyst")
+        self.assertTrue(
+            all(r["role"] == "analyst" and r["company_slug"] == "allot" for r in analysts["results"])
+        )
+
+    def test_chinese_traditional_and_simplified_find_the_same_paragraphs(self):
+        traditional = self.api(q="營收")
+        simplified = self.api(q="营收")
+        self.assertGreater(traditional["total"], 0)
+        self.assertEqual(traditional["total"], simplified["total"])
+        self.assertTrue(all("營收" in hit["translation"] for hit in traditional["results"]))
+        self.assertIn(
+            {"value": "zh", "label": "Chinese", "count": traditional["total"]}, traditional["facets"]["lang"]
+        )
+
+    def test_chinese_highlight_is_marked_in_the_translation(self):
+        page = self.client.get("/search/", {"q": "营收"}).content.decode()
+        self.assertIn("<mark>營收</mark>", page)
+
+    def test_highlighted_snippets_are_escaped(self):
+        path = self._write("hostile.txt", HOSTILE)
+        ingest(path)
+        data = self.api(q="gross margin better")
+        [hit] = [h for h in data["results"] if h["company_slug"] == "hostile-example"]
+        self.assertIn("&lt;script&gt;", hit["snippet"])
+        self.assertIn("<mark>", hit["snippet"])
+        page = self.client.get("/search/", {"q": "gross margin better"}).content.decode()
+        self.assertNotIn("<script>alert", page)
+        self.assertNotIn("<img src=x", page)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", page)
+
+    def test_page_and_api_agree(self):
+        params = {"q": "guidance", "role": "executive"}
+        data = self.api(**params)
+        page = self.client.get("/search/", params)
+        self.assertEqual(page.context["result"].total, data["total"])
+        self.assertEqual(
+            [h.utterance.pk for h in page.context["result"].hits], [r["id"] for r in data["results"]]
+        )
+
+    def test_queries_per_search_are_bounded(self):
+        # Validation, count, page ids, page rows, highlighting (2), one per facet: never one per hit.
+        for params in ({"q": "revenue"}, {"q": "營收 SECaaS", "company": "allot"}, {"q": "the"}, {}):
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/search/", params)
+            self.assertLessEqual(len(queries), 14, params)
+            self.assertLessEqual(len(response.context["result"].hits), 20)
+
+    def test_browsing_without_a_query_lists_newest_first(self):
+        data = self.api(role="analyst")
+        years = [hit["fiscal_year"] for hit in data["results"]]
+        self.assertEqual(years, sorted(years, reverse=True))
+        self.assertEqual(data["total"], Utterance.objects.filter(role="analyst").count())
+
+    def test_a_query_of_only_stop_words_gets_a_message(self):
+        data = self.api(q="the and of")
+        self.assertEqual(data["total"], 0)
+        self.assertIn("no words", data["message"])
+        self.assertEqual(self.client.get("/search/", {"q": "the"}).status_code, 200)
+
+    def test_bad_parameters_are_reported_not_fatal(self):
+        data = self.api(q="revenue", company="no-such-company", year="abc", page="0")
+        self.assertGreater(data["total"], 0)
+        self.assertEqual(len(data["errors"]), 3)
+
+    def _write(self, name, text):
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp())
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        return path
