@@ -1,0 +1,28 @@
+from django.urls import path, register_converter
+
+from calls import views
+
+
+class PeriodConverter:
+    """A fiscal period in URLs: 2023-q2."""
+
+    regex = r"[0-9]{4}-q[1-4]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PeriodConverter, "period")
+
+app_name = "calls"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("companies/", views.company_list, name="company_list"),
+    path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
+    path("calls/<slug:company>/<period:period>/", views.call_detail, name="call"),
+    path("calls/<slug:company>/<period:period>/qa/<int:number>/", views.exchange_detail, name="exchange"),
+]

@@ -1,0 +1,110 @@
+import re
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
+
+
+def home(request):
+    return render(
+        request,
+        "calls/home.html",
+        {
+            "recent_calls": Call.objects.recent()[:10],
+            "companies": Company.objects.with_call_counts(),
+        },
+    )
+
+
+def company_list(request):
+    return render(request, "calls/company_list.html", {"companies": Company.objects.with_call_counts()})
+
+
+def company_detail(request, slug):
+    company = get_object_or_404(Company, slug=slug)
+    calls = company.calls.annotate(exchange_count=Count("exchanges")).order_by(
+        "-fiscal_year", "-fiscal_quarter"
+    )
+    return render(request, "calls/company_detail.html", {"company": company, "calls": calls})
+
+
+def _call_or_404(company: str, period: str) -> Call:
+    match = _PERIOD.match(period)
+    if match is None:
+        raise Http404("No such period")
+    return get_object_or_404(
+        Call.objects.for_period(company_slug=company, year=int(match["year"]), quarter=int(match["quarter"]))
+    )
+
+
+def _turns(queryset):
+    """Turns with their speaker, exchange and utterances: three queries whatever the call's size."""
+    return queryset.select_related("speaker", "exchange").prefetch_related(
+        Prefetch("utterances", queryset=Utterance.objects.order_by("position"))
+    )
+
+
+def call_detail(request, company, period):
+    call = _call_or_404(company, period)
+    turns = _turns(call.turns.order_by("position"))
+    exchanges = call.exchanges.select_related("questioner").order_by("number")
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "turns": turns,
+            "exchanges": exchanges,
+            "has_translation": call.utterances.exclude(translation="").exists(),
+        },
+    )
+
+
+def exchange_detail(request, company, period, number):
+    call = _call_or_404(company, period)
+    exchange = get_object_or_404(Exchange.objects.select_related("questioner"), call=call, number=number)
+    neighbours = {
+        e.number: e for e in call.exchanges.filter(number__in=[number - 1, number + 1]).only("number", "call")
+    }
+    return render(
+        request,
+        "calls/exchange_detail.html",
+        {
+            "call": call,
+            "exchange": exchange,
+            "turns": _turns(exchange.turns.order_by("position")),
+            "previous": neighbours.get(number - 1),
+            "next": neighbours.get(number + 1),
+            "has_translation": exchange.turns.filter(utterances__translation__gt="").exists(),
+        },
+    )
+
+
+def speaker_detail(request, slug):
+    speaker = get_object_or_404(Speaker, slug=slug)
+    calls = (
+        Call.objects.recent()
+        .filter(turns__speaker=speaker)
+        .annotate(turn_count=Count("turns", distinct=True))
+        .distinct()
+    )
+    roles = set(Turn.objects.filter(speaker=speaker).values_list("role", flat=True).distinct())
+    questions = (
+        Exchange.objects.filter(questioner=speaker)
+        .select_related("call__company")
+        .order_by("-call__fiscal_year", "-call__fiscal_quarter", "number")
+    )
+    return render(
+        request,
+        "calls/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "calls": calls,
+            "roles": [label for value, label in Role.choices if value in roles],
+            "questions": questions,
+        },
+    )
