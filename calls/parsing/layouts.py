@@ -322,13 +322,13 @@ class _Splitter:
         self.in_participants_list = False
         if not self.turns:
             self.header.append((lineno, text))
-            if not is_cjk_line(text):
-                self.warn(lineno, "text before the first speaker line belongs to no turn; ignored")
+            self.warn(lineno, "text before the first speaker line belongs to no turn; ignored")
             return
         paragraphs = self.turns[-1].paragraphs
         if self.layout == "bilingual" and is_cjk_line(text):
             if paragraphs and not paragraphs[-1].translation:
                 paragraphs[-1].translation = text
+                paragraphs[-1].translation_line = lineno
             else:
                 self.warn(lineno, "Chinese line with no English paragraph before it; ignored")
             return

@@ -40,6 +40,7 @@ class Paragraph:
     text: str  # the original (English) text
     line: int  # 1-based line of the original text
     translation: str = ""  # the Traditional Chinese machine translation, when the file has one
+    translation_line: int = 0  # 1-based line of the translation, 0 when none (or JSON)
 
 
 @dataclass

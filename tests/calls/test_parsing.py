@@ -427,6 +427,123 @@ def test_encodings_and_line_ends(data):
     assert transcript.turns[1].line == 3
 
 
+# A bilingual call of our own, with curly quotes, a dash and an accent on the English side.
+BILINGUAL_SMALL = """\
+Operator
+Operator
+Welcome to the Zephyr Widgets second quarter 2021 results call.
+歡迎參加 Zephyr Widgets 2021 年第二季業績電話會議。
+Ann Roe - CFO
+Ann Roe - CFO
+Revenue grew 5% and gross margin improved.
+營收成長了百分之五，毛利率也有所改善。
+Operator
+Operator
+Our first question is from Bob Poe with Firm One.
+我們的第一個問題來自 Firm One 的 Bob Poe。
+Bob Poe - Analyst
+Bob Poe - Analyst
+What about customer demand?
+客戶需求如何？
+"""
+
+
+@pytest.mark.parametrize(
+    ("encoding", "warning"),
+    [("big5", "Big5"), ("cp950", "Big5"), ("big5hkscs", "Big5"), ("gb18030", "GB18030")],
+)
+def test_bilingual_file_in_a_chinese_legacy_encoding_keeps_its_chinese(encoding, warning):
+    transcript = parse_transcript(BILINGUAL_SMALL.encode(encoding))
+    assert transcript.layout == "bilingual"
+    assert [t.name for t in transcript.turns] == ["Operator", "Ann Roe", "Operator", "Bob Poe"]
+    assert transcript.translated_paragraph_count == 4
+    assert transcript.turns[1].paragraphs[0].translation == "營收成長了百分之五，毛利率也有所改善。"
+    assert transcript.turns[3].paragraphs[0].translation == "客戶需求如何？"
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Zephyr Widgets",
+        2021,
+        2,
+    )
+    [decoded] = transcript.warnings
+    assert decoded.line == 0 and decoded.message.startswith(
+        f"the file is not valid UTF-8; decoded as {warning}"
+    )
+
+
+def test_simplified_chinese_in_gb18030_is_not_read_as_big5():
+    text = BILINGUAL_SMALL.replace(
+        "營收成長了百分之五，毛利率也有所改善。", "营收增长了百分之五，毛利率也有所改善。"
+    )
+    transcript = parse_transcript(text.encode("gb18030"))
+    assert transcript.turns[1].paragraphs[0].translation == "营收增长了百分之五，毛利率也有所改善。"
+
+
+CP1252_CALL = (
+    "Ann Roe - CFO\nHe said \u201cgreat\u201d \u2013 the caf\u00e9\u2019s margin rose.\nBob Poe - CEO\nHi.\n"
+)
+
+
+def test_windows_1252_with_curly_quotes_is_not_mistaken_for_chinese():
+    transcript = parse_transcript(CP1252_CALL.encode("cp1252"))
+    assert (
+        transcript.turns[0].paragraphs[0].text
+        == "He said \u201cgreat\u201d \u2013 the caf\u00e9\u2019s margin rose."
+    )
+    assert "the file is not valid UTF-8; decoded as cp1252" in [w.message for w in transcript.warnings]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark(encoding):
+    transcript = parse_transcript(BILINGUAL_SMALL.encode(encoding))
+    assert transcript.translated_paragraph_count == 4
+    assert "no byte-order mark" in transcript.warnings[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_bilingual_file_in_unicode_encodings_and_line_ends(encoding, newline):
+    transcript = parse_transcript(BILINGUAL_SMALL.replace("\n", newline).encode(encoding))
+    assert transcript.translated_paragraph_count == 4
+    assert transcript.turns[3].line == 13
+    assert transcript.turns[3].paragraphs[0].translation_line == 16
+    assert transcript.warnings == []
+
+
+def test_odd_spaces_and_line_separators_are_plain():
+    text = (
+        "Ann\u00a0Roe\u2009-\u202fCFO\n"
+        "Revenue\u3000grew\u200b by\u2002five\u00a0percent.\u2028Margins improved.\n"
+        "\fBob Poe - CEO\u2029Thanks.\n"
+    )
+    transcript = parse_transcript(text)
+    assert [(t.name, t.title) for t in transcript.turns] == [("Ann Roe", "CFO"), ("Bob Poe", "CEO")]
+    assert [p.text for p in transcript.turns[0].paragraphs] == [
+        "Revenue grew by five percent.",
+        "Margins improved.",
+    ]
+    assert [p.text for p in transcript.turns[1].paragraphs] == ["Thanks."]
+
+
+def test_full_width_punctuation_folds_in_english_lines_only():
+    text = (
+        "Presentation\n"
+        "Operator：Welcome to the Acme Inc. Ｑ２ ２０２０ call。\n"
+        "Jane Roe - CEO：Thanks，we did well（very well）！\n"
+        "謝謝，我們做得很好（非常好）！\n"
+        "We grew and we hired。\n"
+        "Sam Asker：Why？\n"
+        "Jane Roe - CEO：Demand。\n"
+    )
+    transcript = parse_transcript(text)
+    assert transcript.layout == "name-colon"
+    assert [t.name for t in transcript.turns] == ["Operator", "Jane Roe", "Sam Asker", "Jane Roe"]
+    assert transcript.turns[1].paragraphs[0].text == "Thanks, we did well(very well)!"
+    # Chinese keeps its own punctuation.
+    assert transcript.turns[1].paragraphs[1].text == "謝謝，我們做得很好（非常好）！"
+    assert transcript.turns[2].paragraphs[0].text == "Why?"
+    assert (transcript.fiscal_year, transcript.fiscal_quarter) == (2020, 2)
+
+
 def test_cp1252_fallback_warns():
     transcript = parse_transcript(SMALL.replace("–", "-").encode("cp1252"))
     assert transcript.turns[0].paragraphs[0].text == "Hello there - café."
