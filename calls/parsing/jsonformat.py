@@ -40,18 +40,30 @@ def parse_json_transcript(text: str, *, filename: str = "") -> Transcript:
         raise TranscriptError(f"the file looks like JSON but does not parse: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("prepared_remarks"), list):
         raise TranscriptError("JSON transcript without a 'prepared_remarks' list")
-    titles, firms = _participants(data.get("participants") or [])
     warnings: list[ParseWarning] = []
+    participants = data.get("participants") or []
+    if not isinstance(participants, list):
+        warnings.append(ParseWarning(0, "'participants' is not a list; ignored"))
+        participants = []
+    titles, firms = _participants(participants)
     turns: list[Turn] = []
     for section, key in ((Section.PREPARED, "prepared_remarks"), (Section.QA, "q_and_a")):
-        for entry in data.get(key) or []:
-            if not isinstance(entry, dict) or not str(entry.get("speaker") or "").strip():
-                warnings.append(ParseWarning(0, f"entry without a speaker in '{key}' ignored"))
+        entries = data.get(key) or []
+        if not isinstance(entries, list):
+            raise TranscriptError(f"JSON transcript whose '{key}' is not a list of speaker turns")
+        for number, entry in enumerate(entries, start=1):
+            speaker = entry.get("speaker") if isinstance(entry, dict) else None
+            if not isinstance(speaker, str) or not speaker.strip():
+                warnings.append(ParseWarning(0, f"entry {number} of '{key}' has no speaker; ignored"))
                 continue
-            name = str(entry["speaker"]).strip()
-            paragraphs = [
-                Paragraph(p.strip(), 0) for p in str(entry.get("speech") or "").split("\n") if p.strip()
-            ]
+            speech = entry.get("speech") or ""
+            if not isinstance(speech, str):
+                warnings.append(
+                    ParseWarning(0, f"entry {number} of '{key}' has a speech that is not text; ignored")
+                )
+                continue
+            name = " ".join(speaker.split())
+            paragraphs = [Paragraph(p.strip(), 0) for p in speech.split("\n") if p.strip()]
             is_operator = name.casefold() == "operator"
             turns.append(
                 Turn(
