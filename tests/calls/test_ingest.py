@@ -250,3 +250,97 @@ def test_a_folder_imports_every_transcript_in_it():
     assert len(reports) == len(list(SAMPLES.glob("*.txt"))) >= 3
     assert {r["status"] for r in reports} == {"created"}
     assert Utterance.objects.exclude(translation="").exists()
+
+
+# Our own small calls: one clean, one that parses with a warning (text before the first speaker).
+CLEAN = """Operator
+Welcome to the Quillon Systems first quarter 2022 results call.
+Jane Roe - Chief Executive Officer
+Thank you. Revenue grew and gross margin improved.
+"""
+WITH_WARNING = "Page 1 of 3\n" + CLEAN.replace("first quarter", "second quarter")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_strict_fails_a_file_with_warnings_and_stores_nothing_of_it(tmp_path):
+    clean = write(tmp_path, "clean.txt", CLEAN)
+    warned = write(tmp_path, "warned.txt", WITH_WARNING)
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        call_command("ingest", str(clean), str(warned), "--strict", "--json", stdout=out, stderr=err)
+
+    reports = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert reports[1] == {
+        "file": str(warned),
+        "error": "--strict: 1 warning(s): line 1: text before the first speaker line belongs to no turn;"
+        " ignored",
+    }
+    assert list(Call.objects.values_list("fiscal_quarter", flat=True)) == [1]
+
+    # Without --strict the same file imports, its warning kept with the call.
+    [report] = ingest(warned)
+    assert report["status"] == "created" and report["warnings"][0]["line"] == 1
+    assert Call.objects.get(fiscal_quarter=2).warnings[0]["line"] == 1
+
+
+@pytest.mark.django_db
+def test_folder_import_ends_with_a_summary_on_stderr_in_json_mode(tmp_path):
+    folder = tmp_path / "calls"
+    write(folder, "a/q1.txt", CLEAN)
+    write(folder, "b/q2.txt", WITH_WARNING)
+    [first, _] = ingest(folder)
+    write(folder, "b/q2.txt", WITH_WARNING + "Thanks again.\n")  # corrected: replaces Q2
+    write(folder, "c/empty.txt", "")
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("ingest", str(folder), "--json", stdout=out, stderr=err)
+
+    # stdout stays one JSON object per line, one per file, and nothing else.
+    reports = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r.get("status", "failed") for r in reports] == ["unchanged", "replaced", "failed"]
+    summary = err.getvalue()
+    assert "summary: imported 0, replaced 1, unchanged 1, failed 1 (3 files" in summary
+    assert "files/s" in summary and "paragraphs/s" in summary
+    assert f"failed {folder / 'c' / 'empty.txt'}: the file is empty" in summary
+    assert "\r" not in summary  # stderr is not a terminal: no progress line
+    assert Call.objects.count() == 2 and reports[0]["url"] == first["url"]
+
+
+@pytest.mark.django_db
+def test_summary_on_stdout_without_json_and_progress_on_a_terminal(tmp_path):
+    folder = tmp_path / "calls"
+    write(folder, "q1.txt", CLEAN)
+    write(folder, "q2.txt", WITH_WARNING)
+    out, err = io.StringIO(), Terminal()
+
+    call_command("ingest", str(folder), stdout=out, stderr=err)
+
+    assert (
+        out.getvalue().splitlines()[-1].startswith("summary: imported 2, replaced 0, unchanged 0, failed 0")
+    )
+    progress = err.getvalue()
+    assert "\r[" in progress and "2/2 files" in progress and "paragraphs/s" in progress
+    assert progress.endswith("\r\x1b[K")  # the progress line is erased before the summary
+
+
+@pytest.mark.django_db
+def test_dry_run_summary_counts_parsed_files(tmp_path):
+    path = write(tmp_path, "q1.txt", CLEAN)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("ingest", str(path), "--dry-run", "--json", stdout=out, stderr=err)
+    assert err.getvalue().startswith("summary: parsed 1, failed 0 (1 files, 2 paragraphs")
+    assert not Call.objects.exists()

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError
 
 from calls.ingestion import CallFacts, load_transcript_file, transcript_summary
 from calls.parsing import TranscriptError
 from calls.services import call_import
+
+# How many warnings a --strict failure lists in its message (the rest are counted).
+_STRICT_LISTED = 3
 
 
 def _date(value: str) -> datetime.date:
@@ -38,6 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="Fiscal year, when the file does not say.")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Fiscal quarter (1-4).")
         parser.add_argument("--date", type=_date, help="Date the call was held (YYYY-MM-DD).")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Treat a file with parse warnings as failed: nothing of it is stored.",
+        )
 
     def handle(self, *args, **options):
         facts = CallFacts(
@@ -48,13 +59,21 @@ class Command(BaseCommand):
             held_on=options["date"],
         )
         files = list(self._files(options["paths"]))
-        failed = 0
+        progress = Progress(self.stderr, total=len(files), enabled=self.stderr.isatty())
+        tally = Tally()
         for path in files:
-            report = self._ingest_one(path, facts=facts, dry_run=options["dry_run"])
-            failed += "error" in report
+            report = self._ingest_one(path, facts=facts, dry_run=options["dry_run"], strict=options["strict"])
+            tally.add(report)
+            progress.clear()
             self._print(report, as_json=options["json"])
-        if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) could not be imported")
+            progress.update(tally)
+        progress.clear()
+        # The summary goes to stderr with --json: stdout stays one JSON object per line.
+        out = self.stderr if options["json"] else self.stdout
+        for line in tally.summary_lines(dry_run=options["dry_run"]):
+            out.write(line)
+        if tally.failed:
+            raise CommandError(f"{len(tally.failed)} of {len(files)} file(s) could not be imported")
 
     def _files(self, paths: list[str]):
         for raw in paths:
@@ -64,7 +83,7 @@ class Command(BaseCommand):
             else:
                 yield path
 
-    def _ingest_one(self, path: Path, *, facts: CallFacts, dry_run: bool) -> dict:
+    def _ingest_one(self, path: Path, *, facts: CallFacts, dry_run: bool, strict: bool) -> dict:
         try:
             loaded = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
         except FileNotFoundError:
@@ -75,10 +94,18 @@ class Command(BaseCommand):
             return {"file": str(path), "error": "permission denied"}
         except TranscriptError as error:
             return {"file": str(path), "error": str(error)}
+        warnings = loaded.transcript.warnings
+        if strict and warnings:
+            listed = "; ".join(map(str, warnings[:_STRICT_LISTED]))
+            more = f"; and {len(warnings) - _STRICT_LISTED} more" if len(warnings) > _STRICT_LISTED else ""
+            return {"file": str(path), "error": f"--strict: {len(warnings)} warning(s): {listed}{more}"}
         report = transcript_summary(loaded.transcript, file=str(path))
         if dry_run:
             return report
-        result = call_import(loaded=loaded)
+        try:
+            result = call_import(loaded=loaded)
+        except DatabaseError as error:  # the file's transaction was rolled back; the others go on
+            return {"file": str(path), "error": f"the database refused the call: {error}".strip()}
         report["status"] = result.status
         report["url"] = result.call.get_absolute_url()
         return report
@@ -101,3 +128,74 @@ class Command(BaseCommand):
         for warning in report["warnings"]:
             line = f"line {warning['line']}: " if warning["line"] else ""
             self.stdout.write(self.style.WARNING(f"           warning: {line}{warning['message']}"))
+
+
+@dataclass
+class Tally:
+    """What happened to each file, for the closing summary."""
+
+    started: float = field(default_factory=time.monotonic)
+    statuses: dict[str, int] = field(default_factory=dict)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+    paragraphs: int = 0
+
+    def add(self, report: dict) -> None:
+        self.files += 1
+        if "error" in report:
+            self.failed.append((report["file"], report["error"]))
+            return
+        status = report.get("status", "parsed")
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.paragraphs += report["paragraphs"]
+
+    def rates(self) -> str:
+        seconds = max(time.monotonic() - self.started, 1e-6)
+        return f"{self.files / seconds:.1f} files/s, {self.paragraphs / seconds:,.0f} paragraphs/s"
+
+    def summary_lines(self, *, dry_run: bool) -> list[str]:
+        seconds = time.monotonic() - self.started
+        counts = (
+            [("parsed", self.statuses.get("parsed", 0))]
+            if dry_run
+            else [
+                ("imported", self.statuses.get("created", 0)),
+                ("replaced", self.statuses.get("replaced", 0)),
+                ("unchanged", self.statuses.get("unchanged", 0)),
+            ]
+        )
+        counts.append(("failed", len(self.failed)))
+        lines = [
+            "summary: "
+            + ", ".join(f"{label} {count}" for label, count in counts)
+            + f" ({self.files} files, {self.paragraphs:,} paragraphs in {seconds:.1f} s: {self.rates()})"
+        ]
+        lines += [f"  failed {file}: {error}" for file, error in self.failed]
+        return lines
+
+
+class Progress:
+    """One progress line on a terminal's stderr, rewritten in place; nothing when stderr is not a TTY."""
+
+    def __init__(self, stream: OutputWrapper, *, total: int, enabled: bool) -> None:
+        self.stream, self.total, self.enabled = stream, total, enabled
+        self.shown = False
+
+    def update(self, tally: Tally) -> None:
+        if not self.enabled:
+            return
+        done = tally.files
+        width = 24
+        bar = "#" * (width * done // max(self.total, 1))
+        self.stream.write(
+            f"\r[{bar:<{width}}] {done}/{self.total} files, {tally.rates()}, {len(tally.failed)} failed",
+            ending="",
+        )
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K", ending="")  # carriage return, erase to end of line
+            self.stream.flush()
+            self.shown = False
