@@ -287,8 +287,10 @@ _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 _YEAR = r"(?:19|20)\d{2}"
 _PERIODS = [
     re.compile(
-        rf"\b(?P<ord>{_ORD})[\s-]+(?:fiscal\s+)?quarter\s+(?:(?:of|and\s+full)\s+)?(?:(?:fiscal\s+)?(?:year\s+)?)?"
-        rf"(?:fiscal\s+)?(?:FY\s*)?(?P<year>{_YEAR})\b",
+        # "first quarter 2013", "first quarter year 2013", "Fourth Quarter and Fiscal Year 2021",
+        # "Fourth Quarter and Year-end 2020", "third-quarter fiscal-year 2021", "second quarter of 2021"
+        rf"\b(?P<ord>{_ORD})[\s-]+(?:fiscal[\s-]+)?quarter[\s,]+(?:(?:of|and)\s+(?:the\s+)?(?:full[\s-]+)?)?"
+        rf"(?:fiscal[\s-]+)?(?:year(?:[\s-]+end)?[\s-]+)?(?:FY\s*)?(?P<year>{_YEAR})\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -303,7 +305,7 @@ _COMPANY_BEFORE_PERIOD = re.compile(
     rf"(?:['’]s)?\s+(?i:(?:fiscal\s+)?(?:{_YEAR}\s+)?{_ORD}\b|Q[1-4]\b|fiscal\b|{_YEAR}\b)"
 )
 _COMPANY_AFTER_CALL = re.compile(
-    r"(?i:conference\s+call|call|results)\s+(?i:of|for)\s+(?:the\s+)?(?P<company>[A-Z][\w&'’\-]*(?:\s+[A-Z][\w&'’\-]*){0,5})"
+    r"(?i:conference\s+call|call|results|discussion|teleconference)\s+(?i:of|for)\s+(?:the\s+)?(?P<company>[A-Z][\w&'’\-]*(?:\s+[A-Z][\w&'’\-]*){0,5})"
 )
 _TICKER = re.compile(
     r"\((?:NASDAQ|NYSE|Nasdaq|NYSE\s+American|AMEX|TSX|LSE)(?:\s*[A-Z]{2})?\s*:\s*(?P<ticker>[A-Z][A-Z.\-]{0,6})\)"
@@ -323,12 +325,118 @@ def find_period(texts: list[str]) -> tuple[int | None, int | None]:
     return None, None
 
 
+# The operator's or host's welcome: "welcome to the Q3 AMETEK earnings call", "Welcome to Aon plc's
+# Third Quarter", "thank you for joining Packaging Corporation of America's Third Quarter ...".
+_WELCOME_CUE = re.compile(
+    r"\b(?:welcome(?:\s+(?:everyone|you|all))?(?:\s+to)?|(?:joining|attending)(?:\s+us)?(?:\s+today)?"
+    r"(?:\s+(?:for|to\s+discuss))?|standing\s+by\s+for)\s+",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset(
+    {"the", "these", "today's", "todays", "this", "morning's", "afternoon's", "evening's", "your", "our"}
+)
+# Words that end the company's name: the period, and what kind of call it is.
+_PERIOD_WORD = re.compile(
+    rf"(?:q[1-4]|[1-4]q|{_YEAR}|\d{{2}}|fy\d*|{_ORD}(?:-quarter)?|quarter|fiscal|full|full-year|year|nine|six|month|"
+    rf"year-end|and|of)$",
+    re.IGNORECASE,
+)
+_PERIOD_ANCHOR = re.compile(
+    rf"(?:q[1-4]|[1-4]q|{_YEAR}|fy\d*|{_ORD}-quarter|quarter|fiscal|full-year|year|month|year-end)$",
+    re.IGNORECASE,
+)
+_CALL_WORDS = frozenset(
+    {
+        *("earnings", "earning", "conference", "call", "results", "quarterly", "annual", "webcast"),
+        *("teleconference", "investor", "business", "merger", "hosted", "financial", "report", "reports"),
+        *("announces", "discussion", "update"),
+    }
+)
+_CONNECTORS = frozenset({"&", "and", "of", "de"})
+_LOWER_SUFFIXES = frozenset({"plc", "inc", "inc.", "ltd", "ltd.", "s.a.", "n.v."})
+_LEGAL_WORD = re.compile(
+    r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|plc|PLC|LLC|L\.?P|N\.?V|S\.?A|AG|SE)\.?"
+    r"(?:['’]s)?,?$"
+)
+_MAX_COMPANY_WORDS = 8
+
+
+def _bare(word: str) -> str:
+    return word.strip('.,;:()[]"“”')
+
+
+def _is_period_or_call_word(word: str) -> bool:
+    bare = _bare(word).casefold()
+    return bool(_PERIOD_WORD.match(bare)) or bare in _CALL_WORDS
+
+
+def _company_after_welcome(rest: str) -> str:
+    """The company's name at the start of `rest` (the text after a welcome cue), or ""."""
+    words = rest.split(maxsplit=_MAX_COMPANY_WORDS + 8)[: _MAX_COMPANY_WORDS + 8]
+    i = 0
+    while i < len(words) and words[i].casefold() in _DETERMINERS:
+        i += 1
+    # "the Q3 2020 Choice Hotels ...", "the Third Quarter Cabot Earnings Call" (but "First Horizon")
+    if _period_run_end(words, i) > i:
+        i = _period_run_end(words, i)
+    while i < len(words) and words[i].casefold() in _DETERMINERS:
+        i += 1
+    name: list[str] = []
+    while i < len(words) and len(name) < _MAX_COMPANY_WORDS:
+        word = words[i]
+        if _bare(word).casefold() in _CALL_WORDS or _period_run_end(words, i) > i:
+            break  # "Second Quarter", "2021", "Earnings"...
+        possessive = re.search(r"['’]s?$", word.rstrip(".,"))
+        if possessive and word[0].isalnum():
+            name.append(re.sub(r"['’]s?$", "", word.rstrip(".,")))
+            return " ".join(name)
+        lower = word.casefold()
+        connects = lower in _CONNECTORS and i + 1 < len(words) and words[i + 1][0].isupper()
+        if not (word[0].isupper() or word[0].isdigit() or (name and (lower in _LOWER_SUFFIXES or connects))):
+            break
+        name.append(word)
+        i += 1
+        if word.endswith(",") and not (i < len(words) and _LEGAL_WORD.match(words[i])):
+            break  # "ManpowerGroup, Fourth Quarter"
+        if word.endswith(".") and not _LEGAL_WORD.match(word) and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+            return ""  # the sentence ended before saying what the call is
+    if not name or i >= len(words) or not _is_period_or_call_word(words[i]):
+        return ""
+    return " ".join(name).rstrip(",")
+
+
+def _period_run_end(words: list[str], start: int) -> int:
+    """End of the period phrase starting at words[start] ("Third Quarter", "Q3 2020", "fiscal year"), or
+    `start` when there is none: ordinals alone ("First Horizon") are no period."""
+    end = start
+    while end < len(words) and _PERIOD_WORD.match(_bare(words[end])) and words[end][0].isalnum():
+        end += 1
+    anchored = any(_PERIOD_ANCHOR.match(_bare(word)) for word in words[start:end])
+    return end if anchored else start
+
+
+def plausible_company(name: str) -> bool:
+    """False for what the patterns catch that is no company: "Third Quarter", "Q1", "Company"."""
+    words = [_bare(word) for word in name.split()]
+    if not words or words[-1].casefold() in _CALL_WORDS:
+        return False
+    if any(_period_run_end(words, i) > i for i in range(len(words))):
+        return False
+    return not (len(words) == 1 and words[0].casefold() in {"company", "corporation", "the", "our"})
+
+
 def find_company(texts: list[str]) -> str:
     for text in texts:
+        for cue in _WELCOME_CUE.finditer(text):
+            company = _company_after_welcome(text[cue.end() :])
+            if company and plausible_company(company):
+                return company
         for regex in (_COMPANY_BEFORE_PERIOD, _COMPANY_AFTER_CALL):
             match = regex.search(text)
             if match:
-                return strip_possessive(match["company"].rstrip(".,"))
+                company = strip_possessive(match["company"].rstrip(".,"))
+                if plausible_company(company):
+                    return company
     return ""
 
 

@@ -21,6 +21,7 @@ from calls.parsing import (
     clean_company_name,
     parse_transcript,
 )
+from calls.parsing.inference import find_company, find_period
 from calls.parsing.layouts import parse_speaker_line
 
 SEEDS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
@@ -590,3 +591,70 @@ def test_json_layout_detected_by_content():
 )
 def test_clean_company_name(raw, clean):
     assert clean_company_name(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("welcome", "company"),
+    [
+        ("Welcome to the Q3 Zentrix earnings conference call.", "Zentrix"),
+        ("Welcome to Quillon plc's Third Quarter 2021 Conference Call.", "Quillon plc"),
+        ("Welcome to the Marrow & Pike Second Quarter Fiscal Year 2021 Earnings Call.", "Marrow & Pike"),
+        (
+            "Welcome to the Bramble Brook Communities, Inc. 2020 Third Quarter Earnings Call.",
+            "Bramble Brook Communities, Inc.",
+        ),
+        (
+            "Welcome to your Q3 2020 Yarrow Hotels International, Inc. Earnings Conference Call.",
+            "Yarrow Hotels International, Inc.",
+        ),
+        (
+            "Thank you for joining Tarn Corporation of America's Third Quarter 2021 Results Call.",
+            "Tarn Corporation of America",
+        ),
+        ("Welcome to the Third Quarter Cobalt Earnings Conference Call.", "Cobalt"),
+        ("Welcome to the First Horizonte Bank Fourth Quarter 2020 Earnings Call.", "First Horizonte Bank"),
+        (
+            "Welcome to today's Vellum-Pine Company First Quarter 2021 Earnings Conference Call.",
+            "Vellum-Pine Company",
+        ),
+        ("Thank you for joining us for Orrin, Inc.'s First Quarter 2021 Earnings Call.", "Orrin, Inc."),
+        ("Welcome to the Larch Properties earnings call.", "Larch Properties"),
+        (
+            "Welcome to the first quarter 2021 earnings discussion for Fenwick Mortgage Trust.",
+            "Fenwick Mortgage Trust",
+        ),
+        ("Welcome to Ostra, Fourth Quarter Earnings Results Conference Call.", "Ostra"),
+        ("Welcome to the Q3 21 Pellton Group Inc Earnings Conference Call.", "Pellton Group Inc"),
+    ],
+)
+def test_company_from_the_welcome(welcome, company):
+    assert find_company([welcome]) == company
+
+
+@pytest.mark.parametrize(
+    "welcome",
+    [
+        "Welcome to the First Quarter 2021 Earnings Call.",  # no company named: never guess
+        "Welcome to the quarterly earnings conference call.",
+        "Welcome to our business update conference call.",
+        "Thank you for joining us. We appreciate your time.",
+        "Our results call for the Third Quarter was long.",
+    ],
+)
+def test_no_company_is_better_than_a_wrong_one(welcome):
+    assert find_company([welcome]) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("the Fourth Quarter and Fiscal Year 2021 Earnings Release", (2021, 4)),
+        ("our Fourth Quarter and Year-end 2020 results", (2020, 4)),
+        ("welcome to the third-quarter fiscal-year 2021 earnings call", (2021, 3)),
+        ("the second quarter of 2021", (2021, 2)),
+        ("the first quarter year 2013 investment community call", (2013, 1)),
+        ("Q2 FY2022 results", (2022, 2)),
+    ],
+)
+def test_period_from_the_welcome(text, period):
+    assert find_period([text]) == period
