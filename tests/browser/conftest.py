@@ -1,0 +1,102 @@
+"""Browser fixtures: one headless Debian Chromium per test run, a fresh page per test.
+
+See tests/browser/chromium.py for which Chromium is driven and what happens when it is missing.
+"""
+
+import os
+
+import pytest
+
+from tests.archive import SAMPLES, ingest
+from tests.browser import chromium
+
+WIDE = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all the browser tests (they are all in this package), closed after the last.
+
+    Package scope rather than session scope, so that Playwright and the setting below are gone
+    before the rest of the suite runs; the browser is still launched once per test run.
+    """
+    reason = chromium.unavailable()
+    if reason:
+        chromium.skip_or_fail(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API starts an asyncio event loop in this (the main) thread and leaves it
+    # marked as running from sync_playwright().start() until stop(). Django refuses ORM calls from
+    # a thread with a running event loop (SynchronousOnlyOperation), which would break ingest() in
+    # the fixtures and pytest-django's database flush between tests. It is a false alarm here: no
+    # coroutine ever touches the ORM; Django runs synchronously, in this thread and in the live
+    # server's own thread. So the check is switched off, only while Playwright runs: left set, the
+    # variable would leak into the rest of the suite, e.g. the `manage.py check --deploy`
+    # subprocess of tests/test_settings.py, which rightly reports it (async.E001).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        expect.set_options(timeout=TIMEOUT_MS)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium.CHROMIUM, headless=True, args=chromium.LAUNCH_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so the page fixture knows whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def open_page(browser, live_server, request, tmp_path):
+    """Open a page in a fresh browser context (no shared cookies or cache) on the live server.
+
+    Keyword arguments go to browser.new_context(), e.g. a phone's viewport. A failing test leaves a
+    screenshot of each of its pages in its tmp_path.
+    """
+    contexts = []
+
+    def open_(**options):
+        options.setdefault("viewport", WIDE)
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    report = getattr(request.node, "report_call", None)
+    for number, context in enumerate(contexts):
+        try:
+            if report is not None and report.failed:
+                for index, page in enumerate(context.pages):
+                    path = tmp_path / f"failure-{number}-{index}.png"
+                    page.screenshot(path=path, full_page=True)
+                    print(f"screenshot of {page.url}: {path}")
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    """A page at a desktop-sized viewport."""
+    return open_page()
+
+
+@pytest.fixture
+def archive(live_server) -> dict[str, dict]:
+    """The sample transcripts, imported before any page opens: ingest reports by call URL path."""
+    reports = ingest(SAMPLES)
+    assert all("error" not in report for report in reports), reports
+    return {report["url"]: report for report in reports}
