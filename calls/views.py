@@ -42,8 +42,8 @@ def _call_or_404(company: str, period: str) -> Call:
 
 
 def _turns(queryset):
-    """Turns with their speaker, exchange and utterances: three queries whatever the call's size."""
-    return queryset.select_related("speaker", "exchange").prefetch_related(
+    """Turns with their speaker, exchange and utterances: two queries whatever the call's size."""
+    return queryset.select_related("speaker", "exchange__call__company").prefetch_related(
         Prefetch("utterances", queryset=Utterance.objects.order_by("position"))
     )
 

@@ -19,6 +19,7 @@ FACET_TITLES = {
 
 @dataclass
 class FacetLink:
+    value: str
     label: str
     count: int
     selected: bool
@@ -41,7 +42,7 @@ def facet_links(
         (
             name,
             FACET_TITLES[name],
-            [FacetLink(v.label, v.count, v.selected, toggled(params, name, v.value)) for v in values],
+            [FacetLink(v.value, v.label, v.count, v.selected, toggled(params, name, v.value)) for v in values],
         )
         for name, values in facets.items()
         if values

@@ -37,7 +37,7 @@ def search_page(request):
             "form": form,
             "errors": errors,
             "facets": facet_links(request.GET, result.facets),
-            "sort": form.cleaned_data.get("sort") or ("relevance" if result.query else "newest"),
+            "chosen_sort": form.cleaned_data.get("sort") or "",
             "previous_url": page_url(request.GET, result.page - 1) if result.page > 1 else "",
             "next_url": page_url(request.GET, result.page + 1) if result.page < result.pages else "",
         },

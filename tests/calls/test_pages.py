@@ -40,7 +40,9 @@ class PageTests(TestCase):
         page = response.content.decode()
         self.assertIn('id="p1"', page)
         self.assertIn(f'id="p{call.utterances.count()}"', page)
-        self.assertIn('id="qa-1"', page)
+        # The exchange anchor is on the exchange inside the transcript, not on the contents list.
+        for exchange in call.exchanges.all():
+            self.assertIn(f'class="exchange-heading" id="{exchange.anchor}"', page)
         self.assertIn('class="translation" lang="zh-Hant"', page)
         self.assertIn("Kenny Green", page)
         self.assertContains(response, 'class="utterance bilingual"', count=call.utterances.count())
