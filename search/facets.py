@@ -42,7 +42,10 @@ def facet_links(
         (
             name,
             FACET_TITLES[name],
-            [FacetLink(v.value, v.label, v.count, v.selected, toggled(params, name, v.value)) for v in values],
+            [
+                FacetLink(v.value, v.label, v.count, v.selected, toggled(params, name, v.value))
+                for v in values
+            ],
         )
         for name, values in facets.items()
         if values
