@@ -33,18 +33,24 @@ class QueryField(forms.CharField):
 
 
 class UtteranceFilter(django_filters.FilterSet):
-    """Facet filters: values of one facet are OR-ed, facets are AND-ed."""
+    """Facet filters: values of one facet are OR-ed, facets are AND-ed.
+
+    distinct=False everywhere: every filter follows a forward foreign key, so no row can repeat, and
+    a DISTINCT would make PostgreSQL sort the whole result set (and collapse the facet query's rows).
+    """
 
     company = django_filters.ModelMultipleChoiceFilter(
-        field_name="call__company__slug", to_field_name="slug", queryset=Company.objects.all()
+        field_name="call__company__slug", to_field_name="slug", queryset=Company.objects.all(), distinct=False
     )
-    year = IntegerListFilter(field_name="call__fiscal_year", min_value=1900, max_value=2200)
-    quarter = IntegerListFilter(field_name="call__fiscal_quarter", min_value=1, max_value=4)
+    year = IntegerListFilter(field_name="call__fiscal_year", min_value=1900, max_value=2200, distinct=False)
+    quarter = IntegerListFilter(field_name="call__fiscal_quarter", min_value=1, max_value=4, distinct=False)
     speaker = django_filters.ModelMultipleChoiceFilter(
-        field_name="speaker__slug", to_field_name="slug", queryset=Speaker.objects.all()
+        field_name="speaker__slug", to_field_name="slug", queryset=Speaker.objects.all(), distinct=False
     )
-    role = django_filters.MultipleChoiceFilter(choices=[c for c in Role.choices if c[0] != Role.UNKNOWN])
-    section = django_filters.MultipleChoiceFilter(choices=Section.choices)
+    role = django_filters.MultipleChoiceFilter(
+        choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], distinct=False
+    )
+    section = django_filters.MultipleChoiceFilter(choices=Section.choices, distinct=False)
 
     class Meta:
         model = Utterance

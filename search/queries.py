@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -108,20 +108,21 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
     text_query = TextQuery.parse(query)
     matches = Q() if text_query is None else text_query.condition(langs)
     queryset = filtered(filterset).filter(matches)
-    total = queryset.count()
+    total, facets = facet_counts(filterset, matches=matches, text_query=text_query, langs=langs)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
 
-    if text_query is None or sort in ("newest", "oldest"):
-        ordered = queryset.order_by(*_period_order(sort or "newest"))
-    else:
-        ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-    ids = list(ordered.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    ids = []
+    if total:
+        if text_query is None or sort in ("newest", "oldest"):
+            ordered = queryset.order_by(*_period_order(sort or "newest"))
+        else:
+            ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
+        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
 
     result = SearchResult(
-        query=query, total=total, page=page, pages=pages, hits=_hits(ids, text_query), facets={}
+        query=query, total=total, page=page, pages=pages, hits=_hits(ids, text_query), facets=facets
     )
-    result.facets = facet_counts(filterset, matches=matches, text_query=text_query, langs=langs)
     if total == 0 and text_query is not None and text_query.is_empty():
         result.message = (
             "Your search has no words to look for (only common words or punctuation). Try other words."
@@ -153,54 +154,125 @@ def _hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
     ]
 
 
+# Facet name -> (value field, label field or None), as paths from Utterance.
+FACET_FIELDS = {
+    "company": ("call__company__slug", "call__company__name"),
+    "year": ("call__fiscal_year", None),
+    "quarter": ("call__fiscal_quarter", None),
+    "speaker": ("speaker__slug", "speaker__name"),
+    "role": ("role", None),
+    "section": ("section", None),
+}
+LANG_LABELS = {"en": "English", "zh": "Chinese"}
+# Facets whose every value is shown: they have few values and read best in order.
+ORDERED_FACETS = ("year", "quarter")
+
+
 def facet_counts(
     filterset, *, matches: Q, text_query: TextQuery | None, langs: set[str]
-) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the whole result set; one GROUP BY query per facet."""
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The total and the counts per facet value, exact over the whole result set.
+
+    Facets whose filter is not in use share one pass over the matches (GROUPING SETS), which also
+    gives the total; each facet in use needs a pass of its own, since its counts ignore its own
+    selection (so that a second value can be added).
+    """
     cleaned = filterset.form.cleaned_data
-    facets: dict[str, list[FacetValue]] = {}
-    groupings = {
-        "company": ("call__company__slug", "call__company__name"),
-        "year": ("call__fiscal_year", None),
-        "quarter": ("call__fiscal_quarter", None),
-        "speaker": ("speaker__slug", "speaker__name"),
-        "role": ("role", None),
-        "section": ("section", None),
-    }
-    labels = {"role": dict(Role.choices), "section": dict(Section.choices)}
-    for name, (value_field, label_field) in groupings.items():
-        selected = _selected_values(name, cleaned.get(name))
-        fields = [value_field] + ([label_field] if label_field else [])
-        rows = (
-            filtered(filterset, skip=name)
-            .filter(matches)
-            .exclude(**{f"{value_field}__isnull": True})
-            .values(*fields)
-            .annotate(n=Count("pk"))
-            .order_by("-n", value_field)[:FACET_SIZE]
-        )
-        values = []
-        for row in rows:
-            value = str(row[value_field])
-            label = row[label_field] if label_field else labels.get(name, {}).get(value, value)
-            if name == "quarter":
-                label = f"Q{value}"
-            values.append(FacetValue(value=value, label=label, count=row["n"], selected=value in selected))
-        if name in ("year", "quarter"):
+    in_use = [name for name in FACET_FIELDS if cleaned.get(name)]
+    lang_conditions = {}
+    if text_query is not None:
+        lang_conditions = {"en": Q(search_en=text_query.english)}
+        if text_query.chinese is not None:
+            lang_conditions["zh"] = Q(search_zh=text_query.chinese)
+
+    counted = grouped_counts(
+        filtered(filterset).filter(matches),
+        facets=[name for name in FACET_FIELDS if name not in in_use],
+        languages={} if langs else lang_conditions,
+    )
+    for name in in_use:
+        own = grouped_counts(filtered(filterset, skip=name).filter(matches), facets=[name], languages={})
+        counted[name] = own[name]
+    if langs and text_query is not None:
+        counted["lang"] = grouped_counts(
+            filtered(filterset).filter(text_query.condition(set())), facets=[], languages=lang_conditions
+        )["lang"]
+    total = counted.pop("total")
+
+    labels = {"role": dict(Role.choices), "section": dict(Section.choices), "lang": LANG_LABELS}
+    facets = {}
+    for name in [*FACET_FIELDS, "lang"]:
+        if name not in counted:
+            continue
+        selected = langs if name == "lang" else _selected_values(name, cleaned.get(name))
+        values = [
+            FacetValue(
+                value=value,
+                label=f"Q{value}" if name == "quarter" else (label or labels.get(name, {}).get(value, value)),
+                count=count,
+                selected=value in selected,
+            )
+            for value, label, count in counted[name]
+        ]
+        if name in ORDERED_FACETS:
             values.sort(key=lambda v: v.value, reverse=name == "year")
         facets[name] = values
-    if text_query is not None:
-        facets["lang"] = _language_counts(filterset, text_query=text_query, langs=langs)
-    return facets
+    return total, facets
 
 
-def _language_counts(filterset, *, text_query: TextQuery, langs: set[str]) -> list[FacetValue]:
-    counts = {"en": Count("pk", filter=Q(search_en=text_query.english))}
-    if text_query.chinese is not None:
-        counts["zh"] = Count("pk", filter=Q(search_zh=text_query.chinese))
-    row = filtered(filterset).filter(text_query.condition(set())).aggregate(**counts)
-    names = {"en": "English", "zh": "Chinese"}
-    return [FacetValue(value=k, label=names[k], count=n, selected=k in langs) for k, n in row.items() if n]
+def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str, Q]) -> dict:
+    """Counts of `queryset` per value of each facet, its total and its matches per language: one query.
+
+    Returns {"total": n, facet: [(value, label, count), ...] (largest first, FACET_SIZE at most
+    except for ORDERED_FACETS), "lang": [(code, None, count), ...] when languages are given}.
+    """
+    columns = {"one": Value(1)}
+    for name in facets:
+        value_field, label_field = FACET_FIELDS[name]
+        columns[f"{name}_value"] = Cast(F(value_field), output_field=CharField())
+        columns[f"{name}_label"] = F(label_field) if label_field else Value(None, output_field=CharField())
+    for code, condition in languages.items():
+        columns[f"lang_{code}"] = ExpressionWrapper(condition, output_field=BooleanField())
+    inner_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
+
+    # Every name interpolated below is one of our own facet or language names, never user input.
+    sets = ", ".join([f"({name}_value, {name}_label)" for name in facets] + ["()"])
+
+    def per_facet(column: str) -> str:
+        """The grouped facet's `column`, NULL on the grand-total row."""
+        cases = " ".join(f"WHEN GROUPING({n}_value) = 0 THEN {column.format(name=n)}" for n in facets)
+        return f"CASE {cases} END" if facets else "NULL"
+
+    language_columns = "".join(f", lang_{code}" for code in languages)
+    language_counts = "".join(f", count(*) FILTER (WHERE lang_{code}) AS lang_{code}" for code in languages)
+    shown_in_full = ", ".join(f"'{name}'" for name in ORDERED_FACETS)
+    sql = f"""
+        SELECT facet, value, label, n{language_columns} FROM (
+            SELECT *, row_number() OVER (PARTITION BY facet ORDER BY n DESC, value) AS place FROM (
+                SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value")} AS value,
+                       {per_facet("{name}_label")} AS label, count(*) AS n{language_counts}
+                FROM ({inner_sql}) AS matches
+                GROUP BY GROUPING SETS ({sets})
+            ) AS grouped
+            WHERE value IS NOT NULL OR facet IS NULL
+        ) AS ranked
+        WHERE place <= %s OR facet IN ({shown_in_full})
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, FACET_SIZE])
+        rows = cursor.fetchall()
+    result: dict = {name: [] for name in facets}
+    result["total"] = 0
+    for facet, value, label, count, *language_counts in rows:
+        if facet is None:
+            result["total"] = count
+            if languages:
+                result["lang"] = [
+                    (code, None, n) for code, n in zip(languages, language_counts, strict=True) if n
+                ]
+        else:
+            result[facet].append((value, label, count))
+    return result
 
 
 def _selected_values(name: str, value) -> set[str]:
