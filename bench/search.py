@@ -1,0 +1,316 @@
+"""Search latency at a million utterances: builds a benchmark database once, then times queries.
+
+    .venv/bin/python bench/search.py                 # build (first run, several minutes) and measure
+    .venv/bin/python bench/search.py --rounds 30     # more rounds per query
+    .venv/bin/python bench/search.py --rebuild       # drop and rebuild the benchmark database
+
+The corpus is ../shared/corpus/motleyfool-json (1,370 real calls, 165k paragraphs), copied under
+several invented companies and periods until it reaches --utterances rows; a share of paragraphs
+gets a Chinese "translation" made from a small glossary, so Chinese queries have realistic hit
+counts. It lives in its own database (callvault_bench) on the same server as the dev database, or
+on BENCH_DATABASE_URL. Each timing is a whole GET /api/search/ request: search, facets, JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "motleyfool-json"
+BENCH_DB = "callvault_bench"
+
+# English word -> Traditional Chinese, for a plausible bilingual share of the corpus.
+GLOSSARY = {
+    "revenue": "營收",
+    "margin": "毛利率",
+    "gross": "毛",
+    "quarter": "季度",
+    "growth": "成長",
+    "customers": "客戶",
+    "customer": "客戶",
+    "demand": "需求",
+    "guidance": "財測",
+    "cash": "現金",
+    "year": "年度",
+    "sales": "銷售",
+    "costs": "成本",
+    "cost": "成本",
+    "market": "市場",
+    "supply": "供應",
+    "chain": "鏈",
+    "inflation": "通膨",
+    "china": "中國",
+    "price": "價格",
+    "pricing": "定價",
+    "profit": "利潤",
+    "share": "份額",
+    "dividend": "股息",
+    "debt": "債務",
+    "inventory": "庫存",
+    "backlog": "訂單積壓",
+    "expenses": "費用",
+    "operating": "營運",
+    "we": "我們",
+    "our": "我們的",
+    "the": "這",
+    "and": "和",
+    "strong": "強勁",
+    "business": "業務",
+}
+
+
+def setup_django(database_url: str | None) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    if database_url is None:
+        from config.database import embedded_database_url
+
+        base = embedded_database_url(ROOT / os.environ.get("CALLVAULT_PGDATA", ".pgdata"))
+        database_url = base.replace("/postgres?", f"/{BENCH_DB}?")
+        _create_database(base, BENCH_DB)
+    os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def _create_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(target: int, translated_share: float, *, force: bool = False) -> None:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
+    from calls.parsing import parse_transcript
+    from search.chinese import index_terms
+
+    call_command("migrate", verbosity=0)
+    if not force and Utterance.objects.count() >= target:
+        return
+    print(f"building the benchmark corpus ({target:,} utterances) ...", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE calls_utterance, calls_turn, calls_exchange, calls_call, calls_speaker, calls_company"
+            " CASCADE"
+        )
+    started = time.perf_counter()
+    transcripts = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        try:
+            transcripts.append(
+                (path.name.split("_")[0], parse_transcript(path.read_bytes(), filename=path.name))
+            )
+        except ValueError:
+            continue
+    per_copy = sum(t.paragraph_count for _, t in transcripts)
+    copies = -(-target // per_copy)
+    print(
+        f"  parsed {len(transcripts)} calls ({per_copy:,} paragraphs)"
+        f" in {time.perf_counter() - started:.0f}s; {copies} copies",
+        flush=True,
+    )
+    rng = random.Random(7)
+    created = 0
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS utterance_search_en")
+        cursor.execute("DROP INDEX IF EXISTS utterance_search_zh")
+    for copy in range(copies):
+        companies = {}
+        for ticker, _ in transcripts:
+            if ticker not in companies:
+                name = f"{ticker} Holdings {copy}" if copy else f"{ticker} Holdings"
+                companies[ticker] = Company(name=name, slug=f"{ticker.lower()}-{copy}", ticker=ticker)
+        Company.objects.bulk_create(companies.values())
+        with transaction.atomic():
+            speakers: dict[str, Speaker] = {}
+            calls, planned = [], set()
+            for ticker, transcript in transcripts:
+                year = (transcript.fiscal_year or 2020) - 5 * copy
+                key = (ticker, year, transcript.fiscal_quarter or 1)
+                if key in planned:
+                    continue
+                planned.add(key)
+                calls.append(
+                    (
+                        Call(
+                            company=companies[ticker],
+                            fiscal_year=year,
+                            fiscal_quarter=key[2],
+                            title=f"{ticker} Q{key[2]} {year}",
+                            source_name=ticker,
+                            checksum=f"{copy}-{ticker}-{year}",
+                        ),
+                        transcript,
+                    )
+                )
+                for person in transcript.speakers:
+                    firm = person.firm or companies[ticker].name
+                    skey = f"{person.name}|{firm}|{copy}".lower()
+                    if person.role != "operator" and skey not in speakers:
+                        speakers[skey] = Speaker(
+                            name=person.name, firm=firm, slug=f"s{copy}-{len(speakers)}", key=skey
+                        )
+            Call.objects.bulk_create([call for call, _ in calls])
+            Speaker.objects.bulk_create(speakers.values())
+            turns, exchange_rows, utterances = [], [], []
+            for call, transcript in calls:
+                exchanges = [
+                    Exchange(call=call, number=n, questioner_name=e.questioner, firm=e.firm)
+                    for n, e in enumerate(transcript.exchanges, start=1)
+                ]
+                exchange_rows += exchanges
+                for position, parsed in enumerate(transcript.turns, start=1):
+                    firm = parsed.firm or call.company.name
+                    speaker = speakers.get(f"{parsed.name}|{firm}|{copy}".lower())
+                    turns.append(
+                        Turn(
+                            call=call,
+                            position=position,
+                            speaker=speaker,
+                            name=parsed.name[:200],
+                            speaker_line=parsed.speaker_line[:300],
+                            title=parsed.title[:200],
+                            firm=parsed.firm[:200],
+                            role=str(parsed.role),
+                            section=str(parsed.section),
+                            exchange=exchanges[parsed.exchange] if parsed.exchange is not None else None,
+                        )
+                    )
+            Exchange.objects.bulk_create(exchange_rows, batch_size=5000)
+            Turn.objects.bulk_create(turns, batch_size=5000)
+            turn_iter = iter(turns)
+            for call, transcript in calls:
+                position = 0
+                for parsed in transcript.turns:
+                    turn = next(turn_iter)
+                    for paragraph in parsed.paragraphs:
+                        position += 1
+                        translation = ""
+                        if rng.random() < translated_share:
+                            translation = "".join(
+                                GLOSSARY.get(w, "") or "的" for w in paragraph.text.lower().split()[:60]
+                            )
+                        utterances.append(
+                            Utterance(
+                                call=call,
+                                turn=turn,
+                                position=position,
+                                speaker=turn.speaker,
+                                role=turn.role,
+                                section=turn.section,
+                                text=paragraph.text,
+                                translation=translation,
+                                cjk_terms=index_terms(translation) if translation else "",
+                            )
+                        )
+                if len(utterances) >= 20000:
+                    Utterance.objects.bulk_create(utterances, batch_size=5000)
+                    created += len(utterances)
+                    utterances = []
+            Utterance.objects.bulk_create(utterances, batch_size=5000)
+            created += len(utterances)
+        print(
+            f"  copy {copy + 1}/{copies}: {created:,} utterances, {time.perf_counter() - started:.0f}s",
+            flush=True,
+        )
+    print("  indexing ...", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("CREATE INDEX utterance_search_en ON calls_utterance USING gin (search_en)")
+        cursor.execute("CREATE INDEX utterance_search_zh ON calls_utterance USING gin (search_zh)")
+        cursor.execute("VACUUM ANALYZE")
+    print(f"  built in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def queries() -> list[tuple[str, dict]]:
+    from calls.models import Company
+
+    company = Company.objects.order_by("slug").values_list("slug", flat=True)[10]
+    return [
+        ("rare word", {"q": "cryptocurrency"}),
+        ("common word", {"q": "quarter"}),
+        ("phrase", {"q": '"gross margin"'}),
+        ("chinese", {"q": "營收"}),
+        ("filtered", {"q": "margin", "company": company, "role": "executive"}),
+        ("facets only", {"company": company}),
+        ("browse all", {}),
+        ("common word, year", {"q": "revenue", "year": "2020"}),
+    ]
+
+
+def measure(rounds: int) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from calls.models import Utterance
+
+    client = Client()
+    total_rows = Utterance.objects.count()
+    print(f"\n{total_rows:,} utterances; {rounds} rounds per query; whole GET /api/search/ request\n")
+    print(f"{'query':<20}{'hits':>10}{'share':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}")
+    everything = []
+    for label, params in queries():
+        client.get("/api/search/", params)  # warm the cache once
+        timings = []
+        for _ in range(rounds):
+            connection.queries_log.clear()
+            started = time.perf_counter()
+            response = client.get("/api/search/", params)
+            timings.append((time.perf_counter() - started) * 1000)
+        data = response.json()
+        everything += timings
+        timings.sort()
+        p95 = percentile(timings, 0.95)
+        print(
+            f"{label:<20}{data['total']:>10,}{data['total'] / total_rows:>8.1%}"
+            f"{statistics.median(timings):>9.1f}{p95:>9.1f}{timings[-1]:>9.1f}{len(connection.queries):>9}"
+        )
+    everything.sort()
+    p95 = percentile(everything, 0.95)
+    print(
+        f"\n{'all queries':<20}{'':>18}{statistics.median(everything):>9.1f}{p95:>9.1f}{everything[-1]:>9.1f}"
+    )
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[round(share * (len(sorted_values) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--utterances", type=int, default=1_000_000)
+    parser.add_argument(
+        "--translated", type=float, default=0.3, help="share of paragraphs with a translation"
+    )
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    setup_django(os.environ.get("BENCH_DATABASE_URL"))
+    from django.conf import settings
+
+    settings.DEBUG = True  # keeps the query log so the table can show queries per request
+    build(args.utterances, args.translated, force=args.rebuild)
+    measure(args.rounds)
+
+
+if __name__ == "__main__":
+    main()
