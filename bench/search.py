@@ -131,6 +131,7 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX IF EXISTS utterance_search_en")
         cursor.execute("DROP INDEX IF EXISTS utterance_search_zh")
+        cursor.execute("DROP INDEX IF EXISTS utterance_newest_first")
     for copy in range(copies):
         companies = {}
         for ticker, _ in transcripts:
@@ -210,6 +211,9 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
                         utterances.append(
                             Utterance(
                                 call=call,
+                                company_id=call.company_id,
+                                fiscal_year=call.fiscal_year,
+                                fiscal_quarter=call.fiscal_quarter,
                                 turn=turn,
                                 position=position,
                                 speaker=turn.speaker,
@@ -235,6 +239,10 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute("CREATE INDEX utterance_search_en ON calls_utterance USING gin (search_en)")
         cursor.execute("CREATE INDEX utterance_search_zh ON calls_utterance USING gin (search_zh)")
+        cursor.execute(
+            "CREATE INDEX utterance_newest_first ON calls_utterance"
+            " (fiscal_year DESC, fiscal_quarter DESC, call_id, position)"
+        )
         cursor.execute("VACUUM ANALYZE")
     print(f"  built in {time.perf_counter() - started:.0f}s", flush=True)
 

@@ -180,7 +180,11 @@ class Utterance(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="utterances")
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="utterances")
     position = models.PositiveIntegerField(help_text="1-based position in the call; the paragraph's anchor.")
-    # Repeated from the turn so that search filters and facets stay on one table.
+    # Repeated from the call and the turn so that search filters, facets and the newest-first order
+    # read one table: at a million rows, joining every match to its call doubled the facet time.
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    fiscal_quarter = models.PositiveSmallIntegerField()
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     role = models.CharField(max_length=10, choices=Role.choices)
     section = models.CharField(max_length=10, choices=Section.choices)
@@ -210,6 +214,14 @@ class Utterance(models.Model):
         indexes = [
             GinIndex(fields=["search_en"], name="utterance_search_en"),
             GinIndex(fields=["search_zh"], name="utterance_search_zh"),
+            # Browsing newest first (the default without a query) reads this index and stops at a page.
+            models.Index(
+                models.F("fiscal_year").desc(),
+                models.F("fiscal_quarter").desc(),
+                "call",
+                "position",
+                name="utterance_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -159,6 +159,9 @@ def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Spea
             utterances.append(
                 Utterance(
                     call=call,
+                    company_id=call.company_id,
+                    fiscal_year=call.fiscal_year,
+                    fiscal_quarter=call.fiscal_quarter,
                     turn=turn,
                     position=position,
                     speaker=turn.speaker,

@@ -27,6 +27,18 @@ class IntegerListFilter(django_filters.MultipleChoiceFilter):
     field_class = IntegerListField
 
 
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Values chosen by slug in the URL, filtered by the foreign key itself (no join to the table)."""
+
+    def __init__(self, *, field_name: str, queryset, **kwargs):
+        super().__init__(
+            field_name=field_name, to_field_name="slug", queryset=queryset, distinct=False, **kwargs
+        )
+
+    def get_filter_predicate(self, v):
+        return {f"{self.field_name}_id": v.pk}
+
+
 class QueryField(forms.CharField):
     def to_python(self, value):
         return super().to_python(value)[:MAX_QUERY_CHARS].strip()
@@ -39,14 +51,10 @@ class UtteranceFilter(django_filters.FilterSet):
     a DISTINCT would make PostgreSQL sort the whole result set (and collapse the facet query's rows).
     """
 
-    company = django_filters.ModelMultipleChoiceFilter(
-        field_name="call__company__slug", to_field_name="slug", queryset=Company.objects.all(), distinct=False
-    )
-    year = IntegerListFilter(field_name="call__fiscal_year", min_value=1900, max_value=2200, distinct=False)
-    quarter = IntegerListFilter(field_name="call__fiscal_quarter", min_value=1, max_value=4, distinct=False)
-    speaker = django_filters.ModelMultipleChoiceFilter(
-        field_name="speaker__slug", to_field_name="slug", queryset=Speaker.objects.all(), distinct=False
-    )
+    company = SlugFilter(field_name="company", queryset=Company.objects.all())
+    year = IntegerListFilter(field_name="fiscal_year", min_value=1900, max_value=2200, distinct=False)
+    quarter = IntegerListFilter(field_name="fiscal_quarter", min_value=1, max_value=4, distinct=False)
+    speaker = SlugFilter(field_name="speaker", queryset=Speaker.objects.all())
     role = django_filters.MultipleChoiceFilter(
         choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], distinct=False
     )

@@ -131,9 +131,11 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
 
 
 def _period_order(sort: str) -> list[str]:
+    # Newest first follows the utterance_newest_first index; oldest first reads it backwards for
+    # the period and sorts each period's few calls (PostgreSQL's incremental sort).
     if sort == "oldest":
-        return ["call__fiscal_year", "call__fiscal_quarter", "call_id", "position"]
-    return ["-call__fiscal_year", "-call__fiscal_quarter", "call_id", "position"]
+        return ["fiscal_year", "fiscal_quarter", "call_id", "position"]
+    return ["-fiscal_year", "-fiscal_quarter", "call_id", "position"]
 
 
 def _hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
@@ -154,14 +156,14 @@ def _hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
     ]
 
 
-# Facet name -> (value field, label field or None), as paths from Utterance.
-FACET_FIELDS = {
-    "company": ("call__company__slug", "call__company__name"),
-    "year": ("call__fiscal_year", None),
-    "quarter": ("call__fiscal_quarter", None),
-    "speaker": ("speaker__slug", "speaker__name"),
-    "role": ("role", None),
-    "section": ("section", None),
+# Facet name -> the utterance column it groups by (company and speaker are shown by slug and name).
+FACET_COLUMNS = {
+    "company": "company_id",
+    "year": "fiscal_year",
+    "quarter": "fiscal_quarter",
+    "speaker": "speaker_id",
+    "role": "role",
+    "section": "section",
 }
 LANG_LABELS = {"en": "English", "zh": "Chinese"}
 # Facets whose every value is shown: they have few values and read best in order.
@@ -178,7 +180,7 @@ def facet_counts(
     selection (so that a second value can be added).
     """
     cleaned = filterset.form.cleaned_data
-    in_use = [name for name in FACET_FIELDS if cleaned.get(name)]
+    in_use = [name for name in FACET_COLUMNS if cleaned.get(name)]
     lang_conditions = {}
     if text_query is not None:
         lang_conditions = {"en": Q(search_en=text_query.english)}
@@ -187,7 +189,7 @@ def facet_counts(
 
     counted = grouped_counts(
         filtered(filterset).filter(matches),
-        facets=[name for name in FACET_FIELDS if name not in in_use],
+        facets=[name for name in FACET_COLUMNS if name not in in_use],
         languages={} if langs else lang_conditions,
     )
     for name in in_use:
@@ -201,7 +203,7 @@ def facet_counts(
 
     labels = {"role": dict(Role.choices), "section": dict(Section.choices), "lang": LANG_LABELS}
     facets = {}
-    for name in [*FACET_FIELDS, "lang"]:
+    for name in [*FACET_COLUMNS, "lang"]:
         if name not in counted:
             continue
         selected = langs if name == "lang" else _selected_values(name, cleaned.get(name))
@@ -225,18 +227,18 @@ def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str
 
     Returns {"total": n, facet: [(value, label, count), ...] (largest first, FACET_SIZE at most
     except for ORDERED_FACETS), "lang": [(code, None, count), ...] when languages are given}.
+    Matches are grouped by the utterance's own columns; company and speaker names are looked up
+    only for the values shown.
     """
     columns = {"one": Value(1)}
     for name in facets:
-        value_field, label_field = FACET_FIELDS[name]
-        columns[f"{name}_value"] = Cast(F(value_field), output_field=CharField())
-        columns[f"{name}_label"] = F(label_field) if label_field else Value(None, output_field=CharField())
+        columns[f"{name}_value"] = Cast(F(FACET_COLUMNS[name]), output_field=CharField())
     for code, condition in languages.items():
         columns[f"lang_{code}"] = ExpressionWrapper(condition, output_field=BooleanField())
     inner_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
 
     # Every name interpolated below is one of our own facet or language names, never user input.
-    sets = ", ".join([f"({name}_value, {name}_label)" for name in facets] + ["()"])
+    sets = ", ".join([f"({name}_value)" for name in facets] + ["()"])
 
     def per_facet(column: str) -> str:
         """The grouped facet's `column`, NULL on the grand-total row."""
@@ -247,15 +249,21 @@ def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str
     language_counts = "".join(f", count(*) FILTER (WHERE lang_{code}) AS lang_{code}" for code in languages)
     shown_in_full = ", ".join(f"'{name}'" for name in ORDERED_FACETS)
     sql = f"""
-        SELECT facet, value, label, n{language_columns} FROM (
+        SELECT facet, COALESCE(company.slug, speaker.slug, value), COALESCE(company.name, speaker.name), n
+               {language_columns}
+        FROM (
             SELECT *, row_number() OVER (PARTITION BY facet ORDER BY n DESC, value) AS place FROM (
                 SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value")} AS value,
-                       {per_facet("{name}_label")} AS label, count(*) AS n{language_counts}
+                       count(*) AS n{language_counts}
                 FROM ({inner_sql}) AS matches
                 GROUP BY GROUPING SETS ({sets})
             ) AS grouped
             WHERE value IS NOT NULL OR facet IS NULL
         ) AS ranked
+        LEFT JOIN calls_company AS company
+            ON company.id = CASE WHEN facet = 'company' THEN value::bigint END
+        LEFT JOIN calls_speaker AS speaker
+            ON speaker.id = CASE WHEN facet = 'speaker' THEN value::bigint END
         WHERE place <= %s OR facet IN ({shown_in_full})
     """  # noqa: S608
     with connection.cursor() as cursor:
@@ -272,6 +280,9 @@ def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str
                 ]
         else:
             result[facet].append((value, label, count))
+    for values in result.values():
+        if isinstance(values, list):
+            values.sort(key=lambda row: (-row[2], row[0]))
     return result
 
 
