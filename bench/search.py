@@ -271,7 +271,17 @@ def measure(rounds: int) -> None:
 
     client = Client()
     total_rows = Utterance.objects.count()
-    print(f"\n{total_rows:,} utterances; {rounds} rounds per query; whole GET /api/search/ request\n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'),"
+            " current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')"
+        )
+        version, buffers, work_mem, workers = cursor.fetchone()
+    print(
+        f"\n{total_rows:,} utterances; {rounds} rounds per query; whole GET /api/search/ request"
+        f"\nPostgreSQL {version}, shared_buffers {buffers}, work_mem {work_mem}, {workers} parallel workers,"
+        f" {os.cpu_count()} CPUs\n"
+    )
     print(f"{'query':<20}{'hits':>10}{'share':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}")
     everything = []
     for label, params in queries():
