@@ -12,6 +12,7 @@ from calls.ingestion import LoadedTranscript, company_display_name
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript
 from search.chinese import has_cjk, index_terms
+from search.services import tally_call
 
 # Speaker lines that name nobody: such turns keep their label but belong to no Speaker.
 _ANONYMOUS = re.compile(r"^(operator|unidentified\b|unknown\b|participant\b)", re.IGNORECASE)
@@ -59,6 +60,7 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         warnings=[{"line": w.line, "message": w.message} for w in transcript.warnings],
     )
     _store_turns(call, transcript, speakers=_speakers_for(transcript, company))
+    tally_call(call=call)
     return ImportResult(status=status, call=call)
 
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from calls.models import Role, Section, Utterance
 from search.chinese import has_cjk, query_terms
 from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
+from search.models import UtteranceTally
 
 PAGE_SIZE = 20
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
@@ -94,9 +95,9 @@ class TextQuery:
         return english_nodes == 0 and self.chinese is None
 
 
-def filtered(filterset, *, skip: str = "") -> QuerySet:
-    """Utterances passing every facet filter but `skip` (a facet's own counts ignore its own filter)."""
-    queryset = Utterance.objects.all()
+def filtered(filterset, *, skip: str = "", queryset: QuerySet | None = None) -> QuerySet:
+    """Utterances (or tallies) passing every facet filter but `skip` (a facet's counts ignore its own)."""
+    queryset = Utterance.objects.all() if queryset is None else queryset
     for name, value in filterset.form.cleaned_data.items():
         if name != skip and value:
             queryset = filterset.filters[name].filter(queryset, value)
@@ -187,13 +188,21 @@ def facet_counts(
         if text_query.chinese is not None:
             lang_conditions["zh"] = Q(search_zh=text_query.chinese)
 
+    # Without a query every utterance matches: count from the tallies instead of the utterances.
+    if text_query is None:
+        base, weight = UtteranceTally.objects.all(), "utterances"
+    else:
+        base, weight = Utterance.objects.filter(matches), None
     counted = grouped_counts(
-        filtered(filterset).filter(matches),
+        filtered(filterset, queryset=base),
         facets=[name for name in FACET_COLUMNS if name not in in_use],
         languages={} if langs else lang_conditions,
+        weight=weight,
     )
     for name in in_use:
-        own = grouped_counts(filtered(filterset, skip=name).filter(matches), facets=[name], languages={})
+        own = grouped_counts(
+            filtered(filterset, skip=name, queryset=base), facets=[name], languages={}, weight=weight
+        )
         counted[name] = own[name]
     if langs and text_query is not None:
         counted["lang"] = grouped_counts(
@@ -222,15 +231,17 @@ def facet_counts(
     return total, facets
 
 
-def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str, Q]) -> dict:
+def grouped_counts(
+    queryset: QuerySet, *, facets: list[str], languages: dict[str, Q], weight: str | None = None
+) -> dict:
     """Counts of `queryset` per value of each facet, its total and its matches per language: one query.
 
     Returns {"total": n, facet: [(value, label, count), ...] (largest first, FACET_SIZE at most
     except for ORDERED_FACETS), "lang": [(code, None, count), ...] when languages are given}.
     Matches are grouped by the utterance's own columns; company and speaker names are looked up
-    only for the values shown.
+    only for the values shown. With `weight`, each row counts as that many (tallies).
     """
-    columns = {"one": Value(1)}
+    columns = {"weight": F(weight) if weight else Value(1)}
     for name in facets:
         columns[f"{name}_value"] = Cast(F(FACET_COLUMNS[name]), output_field=CharField())
     for code, condition in languages.items():
@@ -254,7 +265,7 @@ def grouped_counts(queryset: QuerySet, *, facets: list[str], languages: dict[str
         FROM (
             SELECT *, row_number() OVER (PARTITION BY facet ORDER BY n DESC, value) AS place FROM (
                 SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value")} AS value,
-                       count(*) AS n{language_counts}
+                       COALESCE(sum(weight), 0)::bigint AS n{language_counts}
                 FROM ({inner_sql}) AS matches
                 GROUP BY GROUPING SETS ({sets})
             ) AS grouped
