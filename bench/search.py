@@ -107,8 +107,8 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
     print(f"building the benchmark corpus ({target:,} utterances) ...", flush=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE calls_utterance, calls_turn, calls_exchange, calls_call, calls_speaker, calls_company"
-            " CASCADE"
+            "TRUNCATE search_utterancetally, calls_utterance, calls_turn, calls_exchange, calls_call,"
+            " calls_speaker, calls_company CASCADE"
         )
     started = time.perf_counter()
     transcripts = []
@@ -242,6 +242,12 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
         cursor.execute(
             "CREATE INDEX utterance_newest_first ON calls_utterance"
             " (fiscal_year DESC, fiscal_quarter DESC, call_id, position)"
+        )
+        # What search.services.tally_call writes at import, for every call at once.
+        cursor.execute(
+            "INSERT INTO search_utterancetally (call_id, company_id, fiscal_year, fiscal_quarter, speaker_id,"
+            " role, section, utterances) SELECT call_id, company_id, fiscal_year, fiscal_quarter, speaker_id,"
+            " role, section, count(*) FROM calls_utterance GROUP BY 1, 2, 3, 4, 5, 6, 7"
         )
         cursor.execute("VACUUM ANALYZE")
     print(f"  built in {time.perf_counter() - started:.0f}s", flush=True)

@@ -1,5 +1,7 @@
 """Search over the seeds and samples: real hits, exact facet counts, safe highlighting, bounded queries."""
 
+from collections import Counter
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -132,6 +134,14 @@ class SearchTests(TestCase):
         years = [hit["fiscal_year"] for hit in data["results"]]
         self.assertEqual(years, sorted(years, reverse=True))
         self.assertEqual(data["total"], Utterance.objects.filter(role="analyst").count())
+
+    def test_browsing_facet_counts_equal_a_direct_count(self):
+        data = self.api(section="qa")
+        expected = Counter(Utterance.objects.filter(section="qa").values_list("company__slug", flat=True))
+        self.assertEqual({v["value"]: v["count"] for v in data["facets"]["company"]}, dict(expected))
+        by_section = Counter(Utterance.objects.values_list("section", flat=True))
+        self.assertEqual({v["value"]: v["count"] for v in data["facets"]["section"]}, dict(by_section))
+        self.assertEqual(data["total"], by_section["qa"])
 
     def test_a_query_of_only_stop_words_gets_a_message(self):
         data = self.api(q="the and of")
