@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
+from calls import people as people_rules
 from calls.ingestion import LoadedTranscript, company_display_name
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript
@@ -59,7 +62,11 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         layout=transcript.layout,
         warnings=[{"line": w.line, "message": w.message} for w in transcript.warnings],
     )
-    _store_turns(call, transcript, speakers=_speakers_for(transcript, company))
+    speakers, speaker_warnings = _speakers_for(transcript, company)
+    if speaker_warnings:
+        call.warnings += speaker_warnings
+        call.save(update_fields=["warnings"])
+    _store_turns(call, transcript, speakers=speakers)
     tally_call(call=call)
     return ImportResult(status=status, call=call)
 
@@ -84,8 +91,12 @@ def company_get_or_create(transcript: Transcript) -> Company:
     return company
 
 
-def _speakers_for(transcript: Transcript, company: Company) -> dict[str, Speaker]:
-    """Speaker rows for the named people of the transcript, by lower-cased name; created as needed."""
+def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, Speaker], list[dict]]:
+    """Speaker rows for the named people of the transcript, by lower-cased name; created as needed.
+
+    Also returns warnings ({"line", "message"}) about people matched, or kept apart, on uncertain
+    evidence. One person across calls: see `_match_speaker` and calls/people.py.
+    """
     wanted: dict[str, tuple[str, str]] = {}
     for person in transcript.speakers:
         if person.role == Role.OPERATOR or _ANONYMOUS.match(person.name):
@@ -93,25 +104,98 @@ def _speakers_for(transcript: Transcript, company: Company) -> dict[str, Speaker
         # An executive speaks for the company; an analyst's firm is what the operator announced.
         firm = company.name if person.role == Role.EXECUTIVE else person.firm
         wanted[person.name.casefold()] = (person.name, firm)
+    first_lines: dict[str, int] = {}
+    for turn in transcript.turns:
+        first_lines.setdefault(turn.name.casefold(), turn.line)
+
     keys = {name: f"{_key(n)}|{_key(f)}" for name, (n, f) in wanted.items()}
-    found = {s.key: s for s in Speaker.objects.filter(key__in=keys.values())}
-    missing = [(name, key) for name, key in keys.items() if key not in found]
-    if missing:
+    pool = _speaker_candidates(wanted.values(), keys.values())
+    chosen: dict[str, Speaker] = {}
+    new: list[Speaker] = []
+    warnings: list[dict] = []
+    for name, (person_name, firm) in wanted.items():
+        speaker, message = _match_speaker(person_name, firm, keys[name], pool)
+        if speaker is None:
+            # Slug later, in one query for all; in the pool now so that "Rob Ellison" and "Robert
+            # Ellison" in the same transcript are one new speaker too.
+            speaker = Speaker(name=person_name, firm=firm, key=keys[name])
+            new.append(speaker)
+            pool.append(speaker)
+        chosen[name] = speaker
+        if message:
+            warnings.append({"line": first_lines.get(name, 0), "message": message})
+    if new:
         taken = set(
             Speaker.objects.filter(
-                slug__in=[slugify(wanted[n][0]) for n, _ in missing]
-                + [slugify(" ".join(wanted[n])) for n, _ in missing]
+                slug__in=[slugify(s.name) for s in new] + [slugify(f"{s.name} {s.firm}") for s in new]
             ).values_list("slug", flat=True)
         )
-        new = []
-        for name, key in missing:
-            person_name, firm = wanted[name]
-            slug = _free_slug(person_name, firm, taken)
-            taken.add(slug)
-            new.append(Speaker(name=person_name, firm=firm, slug=slug, key=key))
-        for speaker in Speaker.objects.bulk_create(new):
-            found[speaker.key] = speaker
-    return {name: found[key] for name, key in keys.items()}
+        for speaker in new:
+            speaker.slug = _free_slug(speaker.name, speaker.firm, taken)
+            taken.add(speaker.slug)
+        Speaker.objects.bulk_create(new)  # PostgreSQL sets the primary keys on these same objects
+    return chosen, warnings
+
+
+def _speaker_candidates(people: Iterable[tuple[str, str]], keys: Iterable[str]) -> list[Speaker]:
+    """Stored speakers who might be one of these people: same key, or a name containing a family name."""
+    query = Q(key__in=list(keys))
+    for name, _ in people:
+        words = people_rules.name_tokens(name)
+        if len(words) >= 2:
+            query |= Q(name__icontains=words[-1])
+    return list(Speaker.objects.filter(query).order_by("pk"))
+
+
+def _match_speaker(name: str, firm: str, key: str, pool: list[Speaker]) -> tuple[Speaker | None, str]:
+    """The stored speaker this mention is, or None for a new one; and a warning when unsure.
+
+    - Same key (name and firm equal but for case and punctuation): that speaker.
+    - Same firm (legal forms ignored) and one speaker whose name is the same, or else one whose name is
+      a variant (short form, spelling, middle name or initial): that speaker; a variant is warned.
+      Two or more variants and no same name: nobody, warned.
+    - A firm-less mention never joins a speaker with a firm, nor a firm-less one under a variant
+      name: a name alone is no evidence that two people are one. It joins a firm-less speaker of the
+      same name (the key allows only one), warned when that speaker spoke in other calls.
+    - Same or variant name at a related firm ("Barclays", "Barclays Capital"), or a firm-ful mention
+      whose name matches a firm-less speaker: nobody, warned. Same name at an unrelated firm: nobody.
+    """
+    firm_key = people_rules.firm_key(firm)
+    who = f"{name} ({firm})" if firm_key else f"{name} (firm unknown)"
+    exact = next((speaker for speaker in pool if speaker.key == key), None)
+    if exact is not None:
+        if not firm_key and exact.pk is not None and exact.turns.exists():
+            return exact, f"{who} taken to be the speaker of the same name in other calls, firm unknown too"
+        return exact, ""
+
+    same_firm: list[tuple[people_rules.Match, Speaker]] = []
+    near: list[Speaker] = []
+    for speaker in pool:
+        match = people_rules.names_match(name, speaker.name)
+        if match is None:
+            continue
+        other_key = people_rules.firm_key(speaker.firm)
+        if firm_key and other_key == firm_key:
+            same_firm.append((match, speaker))
+        elif not firm_key or not other_key or people_rules.related_firms(firm_key, other_key):
+            near.append(speaker)
+
+    exact_names = [speaker for match, speaker in same_firm if match is people_rules.Match.EXACT]
+    if len(exact_names) == 1:
+        return exact_names[0], ""
+    if len(same_firm) == 1:
+        [(_, speaker)] = same_firm
+        where = "other calls" if speaker.pk is not None else "this call"
+        return speaker, f"{who} taken to be {speaker} of {where}: same firm, name written differently"
+    if same_firm:
+        listed = "; ".join(str(speaker) for _, speaker in same_firm)
+        return None, f"{who} could be any of {listed}: kept as a separate speaker"
+    if near:
+        listed = "; ".join(str(speaker) for speaker in near)
+        firms_known = firm_key and all(people_rules.firm_key(speaker.firm) for speaker in near)
+        reason = "the firms differ" if firms_known else "no firm to confirm it"
+        return None, f"{who} kept apart from {listed}: {reason}"
+    return None, ""
 
 
 def _free_slug(name: str, firm: str, taken: set[str]) -> str:
