@@ -8,7 +8,11 @@ import unicodedata
 UPPER = "A-ZÀ-ÖØ-Þ"
 # A name word: "Kevin", "O'Brien", "Jean-Pierre", "J.", "J.P.", "Jr."
 # A trailing period only on short words (initials, "Jr."): "Jankowski. Please" is two sentences.
-NAME_WORD = rf"(?:[{UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*|[{UPPER}][^\W\d_]{{0,2}}\.|(?:[{UPPER}]\.){{2,}})"
+# A lone capital followed by a period is an initial, never a word on its own: otherwise "Robert J.
+# Ellison" stops at "Robert J" (the first alternative matches "J" and the regex is satisfied).
+NAME_WORD = (
+    rf"(?:[{UPPER}](?!\.)[^\W\d_]*(?:['’\-][^\W\d_]+)*|(?:[{UPPER}]\.){{2,}}|[{UPPER}][^\W\d_]{{0,2}}\.)"
+)
 _PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|bin|al|ten|ter)"
 # One to six words; lower-case particles only between capitalised words ("Ludwig van Beethoven").
 NAME = rf"{NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{NAME_WORD}){{0,5}}"

@@ -406,3 +406,36 @@ def test_seed_analysts_across_calls(seeds_dir, order):
     else:
         warning = "Simona Jankowski (Goldman Sachs) kept apart from Simone Jankowski"
     assert [m for m in speaker_warnings(second) if "Jankowski" in m] == [f"{warning}: no firm to confirm it"]
+
+
+@pytest.mark.django_db
+def test_ingest_reports_the_warnings_storing_adds(tmp_path):
+    first = tmp_path / "first.txt"
+    first.write_text(
+        _two_analyst_call("Hollis Gear", 2020, "Michael Brandt", "Ridgeway Partners"), encoding="utf-8"
+    )
+    second = tmp_path / "second.txt"
+    second.write_text(
+        _two_analyst_call("Hollis Gear", 2021, "Mike Brandt", "Ridgeway Partners"), encoding="utf-8"
+    )
+    ingest(first)
+    [report] = ingest(second)
+    assert any("Brandt" in w["message"] for w in report["warnings"])
+    assert Speaker.objects.filter(name__endswith="Brandt").count() == 1
+
+
+def _two_analyst_call(company: str, year: int, analyst: str, firm: str) -> str:
+    return "\n".join(
+        [
+            "Operator",
+            f"Welcome to the {company} first quarter {year} earnings conference call.",
+            "Alma Reyes - Chief Executive Officer",
+            "Thank you. Revenue grew and gross margin improved this quarter.",
+            "Operator",
+            f"Our first question is from the line of {analyst} with {firm}.",
+            f"{analyst} - Analyst",
+            "How should we think about margins next quarter?",
+            "Alma Reyes - Chief Executive Officer",
+            "We expect them to hold steady.",
+        ]
+    )

@@ -108,6 +108,8 @@ class Command(BaseCommand):
             return {"file": str(path), "error": f"the database refused the call: {error}".strip()}
         report["status"] = result.status
         report["url"] = result.call.get_absolute_url()
+        # What was stored may add warnings to the parse's own (people matched on uncertain evidence).
+        report["warnings"] = result.call.warnings
         return report
 
     def _print(self, report: dict, *, as_json: bool) -> None:
