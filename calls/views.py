@@ -3,7 +3,9 @@ import re
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
+from calls import pages
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
@@ -41,25 +43,56 @@ def _call_or_404(company: str, period: str) -> Call:
     )
 
 
-def _turns(queryset):
+def _turns(queryset) -> list[Turn]:
     """Turns with their speaker, exchange and utterances: two queries whatever the call's size."""
-    return queryset.select_related("speaker", "exchange__call__company").prefetch_related(
-        Prefetch("utterances", queryset=Utterance.objects.order_by("position"))
+    return list(
+        queryset.select_related("speaker", "exchange__call__company").prefetch_related(
+            Prefetch("utterances", queryset=Utterance.objects.order_by("position"))
+        )
     )
+
+
+def _reading(request, turns: list[Turn]) -> dict:
+    """The context every transcript page shares: columns, highlighting, the switch's links."""
+    has_translation = any(u.translation for turn in turns for u in turn.utterances.all())
+    columns, asked = pages.chosen_columns(request) if has_translation else ("original", False)
+    query = pages.clean_query(request.GET.get("q"))
+    return {
+        "has_translation": has_translation,
+        "columns": columns,
+        "remember_columns": asked,
+        "column_links": pages.column_links(request.path, query, columns) if has_translation else [],
+        "query": query,
+        "hit_count": pages.highlight(turns, query, columns=columns),
+        "clear_url": request.path + (f"?view={columns}" if asked else ""),
+    }
+
+
+def _render_reading(request, template: str, context: dict):
+    response = render(request, template, context)
+    # The columns shown depend on the cookie when the URL does not say.
+    patch_vary_headers(response, ["Cookie"])
+    if context["remember_columns"]:
+        pages.remember_columns(response, request, context["columns"])
+    return response
 
 
 def call_detail(request, company, period):
     call = _call_or_404(company, period)
     turns = _turns(call.turns.order_by("position"))
     exchanges = call.exchanges.select_related("questioner").order_by("number")
-    return render(
+    executives, analysts = pages.participants(turns)
+    return _render_reading(
         request,
         "calls/call_detail.html",
         {
             "call": call,
             "turns": turns,
             "exchanges": exchanges,
-            "has_translation": call.utterances.exclude(translation="").exists(),
+            "executives": executives,
+            "analysts": analysts,
+            "canonical_url": request.build_absolute_uri(call.get_absolute_url()),
+            **_reading(request, turns),
         },
     )
 
@@ -67,19 +100,29 @@ def call_detail(request, company, period):
 def exchange_detail(request, company, period, number):
     call = _call_or_404(company, period)
     exchange = get_object_or_404(Exchange.objects.select_related("questioner"), call=call, number=number)
+    exchange.call = call  # its URL needs the call's company, already fetched
     neighbours = {
         e.number: e for e in call.exchanges.filter(number__in=[number - 1, number + 1]).only("number", "call")
     }
-    return render(
+    for neighbour in neighbours.values():
+        neighbour.call = call
+    turns = _turns(exchange.turns.order_by("position"))
+    url = request.build_absolute_uri(exchange.get_absolute_url())
+    answerers = pages.answering_executives(turns)
+    return _render_reading(
         request,
         "calls/exchange_detail.html",
         {
             "call": call,
             "exchange": exchange,
-            "turns": _turns(exchange.turns.order_by("position")),
+            "turns": turns,
             "previous": neighbours.get(number - 1),
             "next": neighbours.get(number + 1),
-            "has_translation": exchange.turns.filter(utterances__translation__gt="").exists(),
+            "answerers": answerers,
+            "citation": pages.citation(call, exchange, answerers, url),
+            "question_preview": pages.preview(pages.question_text(exchange, turns)),
+            "canonical_url": url,
+            **_reading(request, turns),
         },
     )
 

@@ -1,11 +1,18 @@
 """Every page renders from real imported calls, with a bounded number of queries."""
 
+import datetime
+import html
+import re
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from calls.models import Call, Exchange, Speaker
-from tests.archive import import_archive
+from calls.models import Call, Exchange, Speaker, Utterance
+from tests.archive import import_archive, ingest
 
 MAX_QUERIES = 10
 
@@ -103,3 +110,234 @@ class PageTests(TestCase):
         response = self.client.get("/admin/calls/call/")
         self.assertEqual(response.status_code, 302)
         self.assertIn("/admin/login/", response["Location"])
+
+
+class CallPageTests(TestCase):
+    """The call page: header, participants, contents, highlighting and the column switch."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+        cls.allot_2013 = Call.objects.get(company__slug="allot", fiscal_year=2013)
+        cls.bilingual = Call.objects.get(company__slug="kestrel-semiconductor")
+
+    def get(self, url, status=200, **extra):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url, **extra)
+        self.assertEqual(response.status_code, status, url)
+        self.assertLessEqual(len(queries), MAX_QUERIES, url)
+        return response
+
+    def test_header_says_company_period_and_date_held(self):
+        # None of the sample files states its date; ingest --date gives one, as here.
+        Call.objects.filter(pk=self.allot_2013.pk).update(held_on=datetime.date(2013, 5, 7))
+        call = Call.objects.select_related("company").get(pk=self.allot_2013.pk)
+        page = self.get(call.get_absolute_url()).content.decode()
+        self.assertIn(f"{call.company.name} — {call.period_label} earnings call", page)
+        self.assertIn(f"Q{call.fiscal_quarter} of fiscal {call.fiscal_year}", page)
+        self.assertIn('<time datetime="2013-05-07">7 May 2013</time>', page)
+        self.assertIn(f'<link rel="canonical" href="http://testserver{call.get_absolute_url()}">', page)
+
+    def test_participants_are_grouped_as_executives_with_titles_and_analysts_with_firms(self):
+        response = self.get(self.allot_2013.get_absolute_url())
+        executives, analysts = response.context["executives"], response.context["analysts"]
+        self.assertIn(("Rami Hadar", "President and CEO"), [(p.name, p.title) for p in executives])
+        self.assertIn(("Mark Sue", "RBC Capital Markets"), [(p.name, p.firm) for p in analysts])
+        names = [p.name for p in executives + analysts]
+        self.assertEqual(len(names), len(set(names)), "each person once")
+        self.assertNotIn("Operator", names)
+        page = response.content.decode()
+        executives_list = page.split('data-group="executives"')[1].split("</ul>")[0]
+        analysts_list = page.split('data-group="analysts"')[1].split("</ul>")[0]
+        self.assertIn('Rami Hadar</a> <span class="muted">President and CEO</span>', executives_list)
+        self.assertIn('Mark Sue</a> <span class="muted">RBC Capital Markets</span>', analysts_list)
+        self.assertNotIn("Mark Sue", executives_list)
+
+    def test_contents_list_prepared_remarks_and_every_exchange_by_questioner_and_firm(self):
+        page = self.get(self.allot_2013.get_absolute_url()).content.decode()
+        contents = page.split('aria-label="Contents"')[1].split("</nav>")[0]
+        self.assertIn('href="#t1">Prepared remarks', contents)
+        for exchange in self.allot_2013.exchanges.all():
+            self.assertIn(
+                f'href="{exchange.get_absolute_url()}">Q&amp;A {exchange.number}: {exchange.questioner_name}',
+                contents,
+            )
+            if exchange.firm:
+                self.assertIn(f"{exchange.questioner_name}, {exchange.firm}</a>", contents)
+
+    def test_every_paragraph_and_turn_has_an_anchor_that_copies_its_link(self):
+        call = self.allot_2013
+        response = self.get(call.get_absolute_url())
+        self.assertContains(response, "data-copy-link", count=call.utterances.count() + call.turns.count())
+        self.assertContains(response, 'href="#p1" data-copy-link')
+        self.assertContains(response, 'href="#t1" data-copy-link')
+
+    def test_q_marks_the_words_of_a_search_and_marks_the_first_hit(self):
+        response = self.get(self.allot_2013.get_absolute_url() + "?q=margins")
+        page = response.content.decode()
+        self.assertGreater(response.context["hit_count"], 0)
+        self.assertEqual(page.count('id="first-hit"'), 1)
+        self.assertRegex(page, r'<mark id="first-hit">[Mm]argins?</mark>')
+        self.assertIn('href="#first-hit"', page)
+        self.assertIn("match “margins”", page)
+        marked = {m.lower() for m in re.findall(r"<mark[^>]*>([^<]*)</mark>", page)}
+        self.assertTrue(marked)
+        self.assertLessEqual(marked, {"margin", "margins"})
+
+    def test_q_with_chinese_marks_the_translation_in_both_scripts(self):
+        for query in ("營收", "营收"):
+            response = self.get(self.bilingual.get_absolute_url() + "?" + urlencode({"q": query}))
+            page = response.content.decode()
+            self.assertGreater(response.context["hit_count"], 0, query)
+            self.assertIn("<mark", page)
+            self.assertEqual(set(re.findall(r"<mark[^>]*>([^<]*)</mark>", page)), {"營收"}, query)
+
+    def test_q_that_matches_nothing_says_so_and_a_hostile_q_is_escaped(self):
+        page = self.get(self.allot_2013.get_absolute_url() + "?q=%3Cscript%3Ezzzqqq").content.decode()
+        self.assertIn("No paragraph here matches “&lt;script&gt;zzzqqq”", page)
+        self.assertNotIn("<script>zzzqqq", page)
+        self.assertNotIn('id="first-hit"', page)
+
+    def test_q_keeps_queries_constant_with_the_call_size(self):
+        sizes = []
+        for call in Call.objects.all():
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(call.get_absolute_url() + "?q=revenue+營收")
+            sizes.append(len(queries))
+        self.assertEqual(len(set(sizes)), 1, sizes)
+
+    def test_column_switch_is_links_reflected_in_the_url_and_remembered_in_a_cookie(self):
+        url = self.bilingual.get_absolute_url()
+        page = self.get(url).content.decode()
+        self.assertIn('class="transcript columns-both"', page)
+        switch = page.split('class="columns-switch"')[1].split("</nav>")[0]
+        for value in ("both", "original", "translation"):
+            self.assertIn(f'href="{url}?view={value}" data-columns="{value}"', switch)
+        self.assertIn('data-columns="both" aria-current="true"', switch)
+
+        response = self.get(url + "?view=translation&q=revenue")
+        self.assertContains(response, 'class="transcript columns-translation"')
+        self.assertContains(response, f'href="{url}?q=revenue&amp;view=original" data-columns="original"')
+        self.assertEqual(response.cookies["cv_columns"].value, "translation")
+        self.assertIn("Cookie", response["Vary"])
+
+        # Remembered: the next page without ?view= shows what was chosen last (the client kept the cookie).
+        response = self.get(url)
+        self.assertContains(response, 'class="transcript columns-translation"')
+        self.assertNotIn("cv_columns", response.cookies)
+        exchange = self.bilingual.exchanges.get(number=1)
+        self.assertContains(self.get(exchange.get_absolute_url()), 'class="transcript columns-translation"')
+
+    def test_an_unknown_view_or_cookie_falls_back_to_both(self):
+        url = self.bilingual.get_absolute_url()
+        self.client.cookies["cv_columns"] = "<script>"
+        response = self.get(url + "?view=everything")
+        self.assertContains(response, 'class="transcript columns-both"')
+        self.assertNotIn("cv_columns", response.cookies)
+
+    def test_a_call_without_translation_has_no_column_switch(self):
+        response = self.get(self.allot_2013.get_absolute_url() + "?view=translation")
+        self.assertNotContains(response, "columns-switch")
+        self.assertContains(response, 'class="transcript columns-original"')
+        self.assertNotContains(response, 'class="translation"')
+
+    def test_untranslated_paragraphs_of_a_bilingual_call_are_marked_so_translation_only_keeps_them(self):
+        call = self.bilingual
+        untranslated = call.utterances.filter(translation="").count()
+        response = self.get(call.get_absolute_url())
+        self.assertContains(response, "bilingual untranslated", count=untranslated)
+
+
+class HostileTranscriptPageTests(TestCase):
+    """Markup in a transcript stays text on the call page, highlighted or not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "hostile.txt"
+            path.write_text(HOSTILE, encoding="utf-8")
+            [cls.report] = ingest(path)
+
+    def test_markup_in_the_text_is_escaped_with_and_without_highlighting(self):
+        for suffix in ("", "?q=gross+margin+script+img"):
+            page = self.client.get(self.report["url"] + suffix).content.decode()
+            self.assertNotIn("<script>alert", page, suffix)
+            self.assertNotIn("<img src=x", page, suffix)
+            self.assertIn("alert(&#x27;x&#x27;)&lt;/", page, suffix)
+            self.assertIn("onerror=alert(1)&gt;", page, suffix)
+        self.assertIn("&lt;<mark>script</mark>&gt;", page)
+        self.assertIn("<mark>margin</mark>", page)
+
+
+HOSTILE = """Operator
+Welcome to the Hostile Example Corp first quarter 2020 earnings call.
+Jane Roe - Chief Executive Officer
+Our gross margin was <script>alert('x')</script> and <img src=x onerror=alert(1)> better than ever.
+"""
+
+
+class SharingTests(TestCase):
+    """The exchange page as something to send: citation, link previews, canonical URL."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+        cls.exchange = Exchange.objects.select_related("call__company").get(
+            call__company__slug="allot", call__fiscal_year=2013, number=2
+        )
+
+    def get(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        self.assertLessEqual(len(queries), MAX_QUERIES, url)
+        return response
+
+    def test_citation_names_company_period_questioner_firm_answering_executives_and_url(self):
+        response = self.get(self.exchange.get_absolute_url())
+        self.assertEqual(
+            response.context["citation"],
+            "Allot, Q1 2013 earnings call, Q&A 2: question from Mark Sue (RBC Capital Markets); "
+            "answered by Rami Hadar (President and CEO). http://testserver/calls/allot/2013-q1/qa/2/",
+        )
+        self.assertContains(response, '<p id="citation">Allot, Q1 2013 earnings call, Q&amp;A 2:')
+        # The button needs JavaScript, so the HTML hides it until the script shows it.
+        self.assertContains(response, 'data-copy-target="citation" hidden>Copy citation</button>')
+
+    def test_link_preview_meta_tags_carry_the_question(self):
+        response = self.get(self.exchange.get_absolute_url() + "?q=margin&view=original")
+        page = response.content.decode()
+        head = page.split("</head>")[0]
+        url = "http://testserver/calls/allot/2013-q1/qa/2/"
+        self.assertIn(f'<meta property="og:url" content="{url}">', head)
+        self.assertIn(f'<link rel="canonical" href="{url}">', head)
+        self.assertIn(
+            '<meta property="og:title" content="Allot Q1 2013, Q&amp;A 2: Mark Sue (RBC Capital Markets)">',
+            head,
+        )
+        description = re.search(r'<meta property="og:description" content="([^"]*)">', head)[1]
+        self.assertTrue(
+            description.startswith("It&#x27;s good to see the return of the book to bill"), description
+        )
+        self.assertLessEqual(len(html.unescape(description)), 200)
+        self.assertIn(f'<meta name="twitter:description" content="{description}">', head)
+        self.assertIn('<meta name="twitter:card" content="summary">', head)
+
+    def test_preview_of_a_hostile_question_is_escaped(self):
+        Utterance.objects.filter(turn__exchange=self.exchange, role="analyst").update(
+            text='"><script>alert(1)</script> what about margins?'
+        )
+        head = self.get(self.exchange.get_absolute_url()).content.decode().split("</head>")[0]
+        self.assertNotIn("<script>alert", head)
+        self.assertIn(
+            '<meta property="og:description" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; what',
+            head,
+        )
+
+    def test_exchange_page_queries_do_not_grow_with_the_exchange(self):
+        sizes = set()
+        for exchange in Exchange.objects.select_related("call__company"):
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(exchange.get_absolute_url() + "?q=margin")
+            sizes.add(len(queries))
+        self.assertEqual(len(sizes), 1, sizes)
