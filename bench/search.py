@@ -99,7 +99,7 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
 
     from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
     from calls.parsing import parse_transcript
-    from search.chinese import index_terms
+    from calls.services import utterances_for
 
     call_command("migrate", verbosity=0)
     if not force and Utterance.objects.count() >= target:
@@ -198,32 +198,15 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
             Turn.objects.bulk_create(turns, batch_size=5000)
             turn_iter = iter(turns)
             for call, transcript in calls:
-                position = 0
                 for parsed in transcript.turns:
-                    turn = next(turn_iter)
                     for paragraph in parsed.paragraphs:
-                        position += 1
-                        translation = ""
-                        if rng.random() < translated_share:
-                            translation = "".join(
-                                GLOSSARY.get(w, "") or "的" for w in paragraph.text.lower().split()[:60]
-                            )
-                        utterances.append(
-                            Utterance(
-                                call=call,
-                                company_id=call.company_id,
-                                fiscal_year=call.fiscal_year,
-                                fiscal_quarter=call.fiscal_quarter,
-                                turn=turn,
-                                position=position,
-                                speaker=turn.speaker,
-                                role=turn.role,
-                                section=turn.section,
-                                text=paragraph.text,
-                                translation=translation,
-                                cjk_terms=index_terms(translation) if translation else "",
-                            )
+                        paragraph.translation = (
+                            "".join(GLOSSARY.get(w, "") or "的" for w in paragraph.text.lower().split()[:60])
+                            if rng.random() < translated_share
+                            else ""
                         )
+                call_turns = [next(turn_iter) for _ in transcript.turns]
+                utterances += utterances_for(call, call_turns, transcript)
                 if len(utterances) >= 20000:
                     Utterance.objects.bulk_create(utterances, batch_size=5000)
                     created += len(utterances)

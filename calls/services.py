@@ -237,6 +237,11 @@ def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Spea
         )
         for position, parsed in enumerate(transcript.turns, start=1)
     )
+    Utterance.objects.bulk_create(utterances_for(call, turns, transcript), batch_size=2000)
+
+
+def utterances_for(call: Call, turns: list[Turn], transcript: Transcript) -> list[Utterance]:
+    """The call's utterances, unsaved: every paragraph of every turn, numbered through the call."""
     utterances = []
     position = 0
     for turn, parsed in zip(turns, transcript.turns, strict=True):
@@ -258,7 +263,7 @@ def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Spea
                     cjk_terms=_chinese_terms(paragraph.text, paragraph.translation),
                 )
             )
-    Utterance.objects.bulk_create(utterances, batch_size=2000)
+    return utterances
 
 
 def _chinese_terms(text: str, translation: str) -> str:
