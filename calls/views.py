@@ -1,6 +1,6 @@
 import re
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -9,6 +9,7 @@ from calls import pages
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
+PEOPLE_ON_COMPANY_PAGE = 20
 
 
 def home(request):
@@ -31,7 +32,29 @@ def company_detail(request, slug):
     calls = company.calls.annotate(exchange_count=Count("exchanges")).order_by(
         "-fiscal_year", "-fiscal_quarter"
     )
-    return render(request, "calls/company_detail.html", {"company": company, "calls": calls})
+    # Filtering on the relation before annotating makes the count use the same, filtered join.
+    executive_turns = Turn.objects.filter(call__company=company, role=Role.EXECUTIVE)
+    latest_title = (
+        executive_turns.filter(speaker=OuterRef("pk"))
+        .exclude(title="")
+        .order_by("-call__fiscal_year", "-call__fiscal_quarter")
+        .values("title")[:1]
+    )
+    executives = (
+        Speaker.objects.filter(turns__in=executive_turns)
+        .annotate(call_count=Count("turns__call", distinct=True), title=Subquery(latest_title))
+        .order_by("-call_count", "name")[:PEOPLE_ON_COMPANY_PAGE]
+    )
+    analysts = (
+        Speaker.objects.filter(exchanges__call__company=company)
+        .annotate(question_count=Count("exchanges", distinct=True))
+        .order_by("-question_count", "name")[:PEOPLE_ON_COMPANY_PAGE]
+    )
+    return render(
+        request,
+        "calls/company_detail.html",
+        {"company": company, "calls": calls, "executives": executives, "analysts": analysts},
+    )
 
 
 def _call_or_404(company: str, period: str) -> Call:
@@ -135,12 +158,22 @@ def speaker_detail(request, slug):
         .annotate(turn_count=Count("turns", distinct=True))
         .distinct()
     )
-    roles = set(Turn.objects.filter(speaker=speaker).values_list("role", flat=True).distinct())
-    questions = (
+    seen = list(Turn.objects.filter(speaker=speaker).values_list("role", "title", "firm").distinct())
+    roles = {role for role, _title, _firm in seen}
+    questions = list(
         Exchange.objects.filter(questioner=speaker)
         .select_related("call__company")
         .order_by("-call__fiscal_year", "-call__fiscal_quarter", "number")
     )
+    # The first paragraph the speaker said in each exchange they opened: one DISTINCT ON query.
+    openings = dict(
+        Utterance.objects.filter(turn__exchange__in=[q.pk for q in questions], speaker=speaker)
+        .order_by("turn__exchange_id", "position")
+        .distinct("turn__exchange_id")
+        .values_list("turn__exchange_id", "text")
+    )
+    for question in questions:
+        question.opening = pages.preview(openings.get(question.pk, ""), 240)
     return render(
         request,
         "calls/speaker_detail.html",
@@ -148,6 +181,8 @@ def speaker_detail(request, slug):
             "speaker": speaker,
             "calls": calls,
             "roles": [label for value, label in Role.choices if value in roles],
+            "titles": sorted({title for _role, title, _firm in seen if title}),
+            "firms": sorted({firm for _role, _title, firm in seen if firm} | ({speaker.firm} - {""})),
             "questions": questions,
         },
     )

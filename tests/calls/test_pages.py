@@ -341,3 +341,81 @@ class SharingTests(TestCase):
                 self.client.get(exchange.get_absolute_url() + "?q=margin")
             sizes.add(len(queries))
         self.assertEqual(len(sizes), 1, sizes)
+
+
+class PeoplePagesTests(TestCase):
+    """Who spoke for a company and who asked; one person across calls."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def get(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        self.assertLessEqual(len(queries), MAX_QUERIES, url)
+        return response
+
+    def test_company_page_lists_executives_who_spoke_with_their_calls(self):
+        response = self.get("/companies/allot/")
+        executives = {p.name: p for p in response.context["executives"]}
+        self.assertEqual(executives["Rami Hadar"].title, "President and CEO")
+        self.assertEqual(executives["Rami Hadar"].call_count, 1)
+        self.assertNotIn("Mark Sue", executives)
+        section = response.content.decode().split('data-group="executives"')[1].split("</ul>")[0]
+        self.assertIn(
+            '<a href="/speakers/rami-hadar/">Rami Hadar</a> <span class="muted">President and CEO</span>',
+            section,
+        )
+        self.assertIn("1 call</span>", section)
+
+    def test_company_page_lists_analysts_by_how_often_they_asked(self):
+        response = self.get("/companies/northwind-optical/")
+        analysts = list(response.context["analysts"])
+        self.assertTrue(analysts)
+        counts = [p.question_count for p in analysts]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        for person in analysts:
+            asked = Exchange.objects.filter(
+                questioner=person, call__company__slug="northwind-optical"
+            ).count()
+            self.assertEqual(person.question_count, asked, person.name)
+        top = analysts[0]
+        self.assertContains(
+            response, f"{top.question_count} question{'s' if top.question_count != 1 else ''}</span>"
+        )
+
+    def test_company_page_queries_do_not_grow_with_the_company(self):
+        sizes = set()
+        for slug in ("allot", "northwind-optical", "juniper-networks"):
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(f"/companies/{slug}/")
+            sizes.add(len(queries))
+        self.assertEqual(len(sizes), 1, sizes)
+
+    def test_speaker_page_shows_role_firm_calls_and_the_start_of_every_question(self):
+        speaker = Speaker.objects.get(name="Alex Henderson")
+        response = self.get(speaker.get_absolute_url())
+        self.assertEqual(response.context["roles"], ["Analyst"])
+        self.assertEqual(response.context["firms"], ["Needham"])
+        page = response.content.decode()
+        self.assertIn("<dt>Firm</dt><dd>Needham</dd>", page)
+        questions = response.context["questions"]
+        self.assertEqual(len(questions), Exchange.objects.filter(questioner=speaker).count())
+        for exchange in questions:
+            first = (
+                Utterance.objects.filter(turn__exchange=exchange, speaker=speaker)
+                .order_by("position")
+                .first()
+            )
+            self.assertTrue(first.text.startswith(exchange.opening.rstrip("…")[:40]), exchange)
+            self.assertIn(f'<p class="question-opening">{html.escape(exchange.opening)}</p>', page)
+
+    def test_speaker_page_queries_do_not_grow_with_the_questions_asked(self):
+        sizes = set()
+        for speaker in Speaker.objects.all():
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(speaker.get_absolute_url())
+            sizes.add(len(queries))
+        self.assertLessEqual(max(sizes), 5, sizes)
