@@ -214,3 +214,29 @@ def test_phone_reads_an_exchange_stacked_and_can_switch_columns(archive, open_pa
     arrive(page, r"\?view=original$")
     expect(utterance.locator("p.translation")).to_be_hidden()
     assert parse_qs(urlparse(page.url).query) == {"view": ["original"]}
+
+
+def test_printing_an_exchange_keeps_the_text_and_citation_and_drops_the_controls(archive, page, live_server):
+    page.goto("/calls/kestrel-semiconductor/2022-q4/qa/1/?view=both")
+    page.emulate_media(media="print")
+    for hidden in ("header.site-header", "footer.site-footer", "nav.pager", "nav.columns-switch", ".anchor"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.get_by_role("button", name="Copy citation")).to_be_hidden()
+    expect(page.locator("#citation")).to_be_visible()
+    expect(page.locator("#citation")).to_contain_text(
+        f"{live_server.url}/calls/kestrel-semiconductor/2022-q4/qa/1/"
+    )
+    utterance = page.locator(".utterance.bilingual:not(.untranslated)").first
+    original = utterance.locator("p.original").bounding_box()
+    translation = utterance.locator("p.translation").bounding_box()
+    assert translation["x"] >= original["x"] + original["width"]  # both languages, side by side on paper
+
+
+def test_printing_a_call_shows_its_address(archive, page, live_server):
+    page.goto("/calls/northwind-optical/2023-q3/")
+    expect(page.locator(".call-header .print-only")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(page.locator(".call-header .print-only")).to_have_text(
+        f"{live_server.url}/calls/northwind-optical/2023-q3/"
+    )
+    expect(page.locator("header.site-header")).to_be_hidden()
