@@ -66,7 +66,7 @@ def test_search_from_home_and_open_the_paragraph(archive, page):
 
     hits.first.locator("p.snippet[lang=en] a").click()
 
-    arrive(page, r"/calls/[a-z0-9-]+/\d{4}-q[1-4]/#p\d+$")
+    arrive(page, r"/calls/[a-z0-9-]+/\d{4}-q[1-4]/\?q=gross%20margin#p\d+$")
     anchor = urlparse(page.url).fragment
     paragraph = page.locator(f"#{anchor}")
     expect(paragraph).to_be_in_viewport()
@@ -220,7 +220,7 @@ def test_hostile_transcript_is_shown_as_text_and_never_runs(live_server, open_pa
     _assert_nothing_ran(page, dialogs, errors)
 
     snippet.get_by_role("link").click()
-    arrive(page, rf"{re.escape(report['url'])}#p\d+$")
+    arrive(page, rf"{re.escape(report['url'])}\?q=gross%20margin%20better#p\d+$")
     paragraph = page.locator("p.original", has_text="<script>alert('x')</script>")
     expect(paragraph).to_be_visible()
     expect(paragraph).to_contain_text("<img src=x onerror=alert(1)>")
