@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Greatest
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -243,12 +243,13 @@ def grouped_counts(
     """
     columns = {"weight": F(weight) if weight else Value(1)}
     for name in facets:
-        columns[f"{name}_value"] = Cast(F(FACET_COLUMNS[name]), output_field=CharField())
+        columns[f"{name}_value"] = F(FACET_COLUMNS[name])
     for code, condition in languages.items():
         columns[f"lang_{code}"] = ExpressionWrapper(condition, output_field=BooleanField())
     inner_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
 
     # Every name interpolated below is one of our own facet or language names, never user input.
+    # Values keep their own types while grouping (cheaper than grouping text) and become text after.
     sets = ", ".join([f"({name}_value)" for name in facets] + ["()"])
 
     def per_facet(column: str) -> str:
@@ -263,8 +264,11 @@ def grouped_counts(
         SELECT facet, COALESCE(company.slug, speaker.slug, value), COALESCE(company.name, speaker.name), n
                {language_columns}
         FROM (
-            SELECT *, row_number() OVER (PARTITION BY facet ORDER BY n DESC, value) AS place FROM (
-                SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value")} AS value,
+            SELECT *, row_number() OVER (
+                -- Byte order: sorting tens of thousands of groups by the locale's rules cost 50 ms.
+                PARTITION BY facet COLLATE "C" ORDER BY n DESC, value COLLATE "C"
+            ) AS place FROM (
+                SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value::text")} AS value,
                        COALESCE(sum(weight), 0)::bigint AS n{language_counts}
                 FROM ({inner_sql}) AS matches
                 GROUP BY GROUPING SETS ({sets})
