@@ -22,7 +22,7 @@ from .inference import (
     turn_text,
 )
 from .jsonformat import looks_like_json, parse_json_transcript
-from .layouts import TITLE_LINE, split_turns
+from .layouts import TITLE_LINE, split_turns, title_line_period
 from .model import (
     Exchange,
     Paragraph,
@@ -73,6 +73,7 @@ def _parse_text(text: str) -> Transcript:
             speaker_line=raw.speaker.text,
             name=raw.speaker.name,
             title=raw.speaker.title,
+            firm=raw.speaker.firm,
             role=Role.UNKNOWN,
             section=Section.PREPARED,
             line=raw.line,
@@ -99,8 +100,7 @@ def _fill_metadata(transcript: Transcript, header: list[str]) -> None:
             transcript.title = line
             transcript.company = match["company"].strip()
             transcript.ticker = match["ticker"]
-            transcript.fiscal_year = int(match["year"])
-            transcript.fiscal_quarter = int(match["quarter"])
+            transcript.fiscal_year, transcript.fiscal_quarter = title_line_period(match)
             break
     texts = header + [turn_text(turn) for turn in transcript.turns[:_METADATA_TURNS]]
     if not transcript.company:

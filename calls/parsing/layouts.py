@@ -25,6 +25,7 @@ _BULLET = re.compile(r"^\s*[•●▪◦·‣∙]\s*")
 _OPERATOR = re.compile(r"(?:conference\s+(?:call\s+)?)?operator", re.IGNORECASE)
 _ROLE_ONLY = re.compile(r"[-–—]\s*(?P<title>[^\W\d_][\w&/,.'’()\s\-]{0,70})")
 _NAMED = re.compile(rf"(?P<name>{NAME})\s+[-–—]{{1,2}}\s+(?P<title>\S.{{0,119}})")
+_FIRM_TITLE_SPLIT = re.compile(r"\s+[-–—]{1,2}\s+")
 _BARE_NAME = re.compile(rf"{NAME_WORD}(?:\s+(?:[a-z]{{2,4}}\s+)?{NAME_WORD}){{1,5}}")
 _COLON_SPEAKER = re.compile(
     rf"(?P<speaker>Operator|{NAME}(?:\s+[-–—]\s+[^:]{{1,80}})?)\s*:(?:\s+(?P<rest>\S.*))?"
@@ -50,9 +51,19 @@ _ABBREVIATION_END = re.compile(
 
 _DISCLAIMER = "使用警語"
 _BOILERPLATE_EXACT = frozenset({"完整原文"})
+# "Allot Ltd (ALLT) 2013 Q1 法說會逐字稿", "Acme Widgets Inc (ACMW) Q3 2022 Earnings Call".
 TITLE_LINE = re.compile(
-    r"^(?P<company>.+?)\s*\((?P<ticker>[A-Z][A-Z0-9.\-]{0,9})\)\s*(?P<year>(?:19|20)\d{2})\s*Q(?P<quarter>[1-4])\b"
+    r"^(?P<company>.+?)\s*\((?P<ticker>[A-Z][A-Z0-9.\-]{0,9})\)\s*"
+    r"(?:(?P<year>(?:19|20)\d{2})\s*Q(?P<quarter>[1-4])|Q(?P<quarter_first>[1-4])\s*(?P<year_after>(?:19|20)\d{2}))\b"
 )
+# Copied from PDFs or publishers' pages, never speech: copyright lines and page markers.
+_PAGE_FURNITURE = re.compile(
+    r"(?:copyright\b|\(c\)\s*\d{4}|©).*|.*\ball rights reserved\.?"
+    r"|page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d{1,3}\s*[-–—]",
+    re.IGNORECASE,
+)
+# "[00:12:34] Thank you." or "(01:05) Thank you.": the time is not part of what was said.
+_TIMESTAMP = re.compile(r"^[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*")
 
 _HEADINGS = {
     "presentation": "prepared",
@@ -80,6 +91,7 @@ class SpeakerLine:
     title: str  # "" when none
     is_operator: bool = False
     role_only: bool = False  # "- CEO": the line gives a role, the name has to be inferred
+    firm: str = ""  # "Jane Doe - Calder Partners - Analyst": the firm the line itself gives
 
 
 @dataclass
@@ -111,7 +123,13 @@ def is_boilerplate(text: str) -> bool:
         or text in _BOILERPLATE_EXACT
         or "逐字稿" in text
         or bool(TITLE_LINE.match(text))
+        or bool(_PAGE_FURNITURE.fullmatch(text))
     )
+
+
+def title_line_period(match: re.Match[str]) -> tuple[int, int]:
+    """(fiscal year, quarter) of a TITLE_LINE match, whichever order the line gives them in."""
+    return int(match["year"] or match["year_after"]), int(match["quarter"] or match["quarter_first"])
 
 
 def heading_kind(text: str) -> str | None:
@@ -138,8 +156,13 @@ def parse_speaker_line(text: str, *, allow_bare_name: bool = False) -> SpeakerLi
     named = _NAMED.fullmatch(text)
     if named:
         name, title = named["name"].strip(), named["title"].strip()
+        firm = ""
+        # "Name - Firm - Title" / "Name -- Firm -- Analyst": the last part is the title.
+        parts = _FIRM_TITLE_SPLIT.split(title)
+        if len(parts) == 2 and parts[0] and parts[1]:
+            firm, title = parts[0].strip(), parts[1].strip()
         if _is_name(name) and _is_title(title) and (" " in name or _TITLE_WORD.search(title)):
-            return SpeakerLine(text, name, title)
+            return SpeakerLine(text, name, title, firm=firm)
         return None
     if allow_bare_name and _BARE_NAME.fullmatch(text) and _is_name(text):
         return SpeakerLine(text, text, "")
@@ -320,6 +343,9 @@ class _Splitter:
 
     def add_text(self, lineno: int, text: str) -> None:
         self.in_participants_list = False
+        text = _TIMESTAMP.sub("", text)
+        if not text:
+            return
         if not self.turns:
             self.header.append((lineno, text))
             self.warn(lineno, "text before the first speaker line belongs to no turn; ignored")
