@@ -14,9 +14,9 @@ from django.utils.text import Truncator
 
 from calls.models import Call, Exchange, Role, Speaker, Turn
 from search.chinese import has_cjk
+from search.filters import MAX_QUERY_CHARS
 from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
 
-QUERY_MAX_CHARS = 200  # as on the search page
 COLUMNS = ("both", "original", "translation")
 COLUMNS_COOKIE = "cv_columns"
 FIRST_HIT = "first-hit"
@@ -49,7 +49,7 @@ def participants(turns: list[Turn]) -> tuple[list[Participant], list[Participant
 
 
 def clean_query(raw: str | None) -> str:
-    return (raw or "").strip()[:QUERY_MAX_CHARS]
+    return (raw or "").strip()[:MAX_QUERY_CHARS]
 
 
 def highlight(turns: list[Turn], query: str, *, columns: str) -> int:
