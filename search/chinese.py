@@ -39,6 +39,11 @@ def has_cjk(text: str) -> bool:
     return _CJK_RUN.search(text) is not None
 
 
+def cjk_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in `text`, folded to Simplified."""
+    return _CJK_RUN.findall(fold(text))
+
+
 def _run_terms(run: str) -> list[str]:
     if len(run) == 1:
         return [run]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.chinese import _CJK_RUN, fold
+from search.chinese import cjk_runs, fold
 
 _WORD = re.compile(r"[^\W_]+")
 _QUERY_LEXEME = re.compile(r"(!?)'((?:[^']|'')*)'")
@@ -50,7 +50,7 @@ def mark_words(text: str, words: set[str], *, snippet: bool = False) -> SafeStri
 
 def mark_chinese(text: str, query: str, *, snippet: bool = False) -> SafeString:
     """`text` escaped, with the query's Chinese runs marked, Traditional and Simplified alike."""
-    runs = _CJK_RUN.findall(fold(query))
+    runs = cjk_runs(query)
     folded = fold(text)
     if not runs or len(folded) != len(text):
         return _render(text, [], snippet=snippet)
