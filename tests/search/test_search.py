@@ -95,6 +95,23 @@ class SearchTests(TestCase):
             {"value": "zh", "label": "Chinese", "count": traditional["total"]}, traditional["facets"]["lang"]
         )
 
+    def test_mixed_english_and_chinese_query_needs_both_in_the_same_translation(self):
+        data = self.api(q="SECaaS 營收")
+        self.assertGreater(data["total"], 0)
+        for hit in data["results"]:
+            self.assertIn("營收", hit["translation"])
+            self.assertIn("secaas", hit["translation"].lower())
+        self.assertLess(data["total"], self.api(q="營收")["total"])
+
+    def test_oldest_and_newest_sorts_reverse_the_periods(self):
+        newest = self.api(q="revenue", sort="newest")["results"]
+        oldest = self.api(q="revenue", sort="oldest")["results"]
+        periods = [(h["fiscal_year"], h["fiscal_quarter"]) for h in newest]
+        self.assertEqual(periods, sorted(periods, reverse=True))
+        periods = [(h["fiscal_year"], h["fiscal_quarter"]) for h in oldest]
+        self.assertEqual(periods, sorted(periods))
+        self.assertLess(oldest[0]["fiscal_year"], newest[0]["fiscal_year"])
+
     def test_chinese_highlight_is_marked_in_the_translation(self):
         page = self.client.get("/search/", {"q": "营收"}).content.decode()
         self.assertIn("<mark>營收</mark>", page)
