@@ -22,6 +22,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
     path("calls/<slug:company>/<period:period>/", views.call_detail, name="call"),
     path("calls/<slug:company>/<period:period>/qa/<int:number>/", views.exchange_detail, name="exchange"),

@@ -1,15 +1,33 @@
 import re
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
 from calls import pages
+from calls.filters import CompanyFilter, SpeakerFilter
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
+from search.facets import page_url
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
 PEOPLE_ON_COMPANY_PAGE = 20
+COMPANIES_ON_HOME_PAGE = 30
+CALLS_PER_PAGE = 40  # ten years of quarters
+ROWS_PER_PAGE = 50
+
+
+def _paginate(request, queryset, per_page: int):
+    """One page of `queryset` (?page=, out-of-range pages give the last), with links to its neighbours.
+
+    Two queries: the count and the page's rows.
+    """
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page.previous_url = page_url(request.GET, page.number - 1) if page.has_previous() else ""
+    page.next_url = page_url(request.GET, page.number + 1) if page.has_next() else ""
+    return page
 
 
 def home(request):
@@ -18,19 +36,44 @@ def home(request):
         "calls/home.html",
         {
             "recent_calls": Call.objects.recent()[:10],
-            "companies": Company.objects.with_call_counts(),
+            "companies": Company.objects.with_call_counts()[:COMPANIES_ON_HOME_PAGE],
+            "home_companies": COMPANIES_ON_HOME_PAGE,
         },
     )
 
 
 def company_list(request):
-    return render(request, "calls/company_list.html", {"companies": Company.objects.with_call_counts()})
+    filterset = CompanyFilter(request.GET, queryset=Company.objects.with_call_counts())
+    page = _paginate(request, filterset.qs, ROWS_PER_PAGE)
+    return render(request, "calls/company_list.html", {"filter": filterset, "page": page})
+
+
+def speaker_list(request):
+    speakers = Speaker.objects.annotate(
+        call_count=Count("turns__call", distinct=True),
+        roles=ArrayAgg("turns__role", distinct=True, default=[]),
+    ).order_by("name", "firm")
+    filterset = SpeakerFilter(request.GET, queryset=speakers)
+    # An invalid value (an unknown role) is reported and left out: .qs filters by the valid ones only.
+    errors = [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
+    page = _paginate(request, filterset.qs, ROWS_PER_PAGE)
+    for speaker in page:
+        speaker.role_labels = [label for value, label in Role.choices if value in speaker.roles]
+    company_slug = filterset.form.cleaned_data.get("company")
+    company = Company.objects.filter(slug=company_slug).first() if company_slug else None
+    return render(
+        request,
+        "calls/speaker_list.html",
+        {"filter": filterset, "page": page, "company": company, "errors": errors},
+    )
 
 
 def company_detail(request, slug):
     company = get_object_or_404(Company, slug=slug)
-    calls = company.calls.annotate(exchange_count=Count("exchanges")).order_by(
-        "-fiscal_year", "-fiscal_quarter"
+    calls = _paginate(
+        request,
+        company.calls.annotate(exchange_count=Count("exchanges")).order_by("-fiscal_year", "-fiscal_quarter"),
+        CALLS_PER_PAGE,
     )
     # Filtering on the relation before annotating makes the count use the same, filtered join.
     executive_turns = Turn.objects.filter(call__company=company, role=Role.EXECUTIVE)

@@ -1,0 +1,53 @@
+"""The list pages' filters, validated by django-filter (STYLE.md: validate with forms or FilterSets)."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Company, Role, Speaker, Turn
+
+MAX_PREFIX_CHARS = 100
+
+
+class CompanyFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(method="filter_name", max_length=MAX_PREFIX_CHARS, label=_("Name"))
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        """Companies whose name, or ticker, starts with the letters typed."""
+        value = value.strip()
+        return (
+            queryset.filter(Q(name__istartswith=value) | Q(ticker__istartswith=value)) if value else queryset
+        )
+
+
+class SpeakerFilter(django_filters.FilterSet):
+    """Role and company are tested with EXISTS, so they never narrow the counts the list shows."""
+
+    name = django_filters.CharFilter(method="filter_name", max_length=MAX_PREFIX_CHARS, label=_("Name"))
+    role = django_filters.ChoiceFilter(
+        choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], method="filter_role", label=_("Role")
+    )
+    company = django_filters.CharFilter(method="filter_company", max_length=100, label=_("Company"))
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        """Speakers whose name, a later word of it (a family name), or firm starts with the letters."""
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__istartswith=value) | Q(name__icontains=" " + value) | Q(firm__istartswith=value)
+        )
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(Exists(Turn.objects.filter(speaker=OuterRef("pk"), role=value)))
+
+    def filter_company(self, queryset, name, value):
+        return queryset.filter(Exists(Turn.objects.filter(speaker=OuterRef("pk"), call__company__slug=value)))

@@ -1,0 +1,155 @@
+"""The companies and speakers lists: filters, pagination and a bounded number of queries."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from calls import views
+from calls.models import Call, Company, Speaker, Turn
+from tests.archive import import_archive
+
+LIST_QUERIES = 4  # the count, the page, and at most a company lookup; never one per row
+
+
+class ListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def get(self, url, status=200, max_queries=LIST_QUERIES):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, status, url)
+        self.assertLessEqual(len(queries), max_queries, url)
+        return response
+
+    def rows(self, response) -> list[str]:
+        return [item.name for item in response.context["page"]]
+
+    def test_speakers_list_shows_name_firm_roles_and_number_of_calls(self):
+        response = self.get("/speakers/")
+        henderson = next(s for s in response.context["page"] if s.name == "Alex Henderson")
+        self.assertEqual(henderson.firm, "Needham")
+        self.assertEqual(henderson.role_labels, ["Analyst"])
+        self.assertEqual(
+            henderson.call_count, Call.objects.filter(turns__speaker=henderson).distinct().count()
+        )
+        self.assertEqual(henderson.call_count, 2)
+        self.assertContains(
+            response,
+            f'<tr><td><a href="/speakers/{henderson.slug}/">Alex Henderson</a></td><td>Needham</td>'
+            "<td>Analyst</td><td>2</td></tr>",
+            html=True,
+        )
+        self.assertEqual(response.context["page"].paginator.count, Speaker.objects.count())
+
+    def test_speakers_filter_by_role_keeps_every_role_and_call_of_those_shown(self):
+        response = self.get("/speakers/?role=executive")
+        names = self.rows(response)
+        executives = set(
+            Turn.objects.filter(role="executive", speaker__isnull=False).values_list(
+                "speaker__name", flat=True
+            )
+        )
+        self.assertEqual(set(names), executives)
+        self.assertNotIn("Alex Henderson", names)
+        for speaker in response.context["page"]:
+            self.assertIn("Executive", speaker.role_labels)
+
+    def test_speakers_filter_by_name_firm_or_family_name_prefix(self):
+        self.assertIn("Alex Henderson", self.rows(self.get("/speakers/?name=alex")))
+        self.assertIn("Alex Henderson", self.rows(self.get("/speakers/?name=Hender")))
+        self.assertIn("Alex Henderson", self.rows(self.get("/speakers/?name=needh")))
+        self.assertNotIn("Alex Henderson", self.rows(self.get("/speakers/?name=lex")))
+        self.assertEqual(self.rows(self.get("/speakers/?name=zzzz")), [])
+        self.assertContains(self.get("/speakers/?name=zzzz"), "No speaker matches.")
+
+    def test_speakers_filter_by_company_and_role_for_the_company_page_links(self):
+        response = self.get("/speakers/?company=allot&role=analyst", max_queries=LIST_QUERIES + 1)
+        askers = set(
+            Turn.objects.filter(call__company__slug="allot", role="analyst").values_list(
+                "speaker__name", flat=True
+            )
+        )
+        self.assertEqual(set(self.rows(response)), askers)
+        self.assertEqual(response.context["company"].slug, "allot")
+        company_page = self.get("/companies/allot/", max_queries=12).content.decode()
+        self.assertIn('href="/speakers/?company=allot&amp;role=analyst"', company_page)
+
+    def test_an_invalid_role_is_reported_and_left_out(self):
+        response = self.get("/speakers/?role=ceo&name=alex")
+        self.assertIn("Alex Henderson", self.rows(response))
+        self.assertEqual(len(response.context["errors"]), 1)
+        self.assertContains(response, 'role="alert">role:')
+
+    def test_lists_are_paginated_with_links_that_keep_the_filters(self):
+        per_page = 3
+        original = views.ROWS_PER_PAGE
+        views.ROWS_PER_PAGE = per_page
+        self.addCleanup(setattr, views, "ROWS_PER_PAGE", original)
+        response = self.get("/speakers/?role=analyst")
+        page = response.context["page"]
+        self.assertEqual(len(page), per_page)
+        self.assertGreater(page.paginator.num_pages, 1)
+        self.assertContains(response, 'rel="next" href="?role=analyst&amp;page=2"')
+        last = self.get(f"/speakers/?role=analyst&page={page.paginator.num_pages}")
+        self.assertContains(last, 'rel="prev"')
+        self.assertNotContains(last, 'rel="next"')
+        seen = []
+        for number in range(1, page.paginator.num_pages + 1):
+            seen += self.rows(self.get(f"/speakers/?role=analyst&page={number}"))
+        self.assertEqual(len(seen), len(set(seen)), "no speaker on two pages")
+        # A page past the end shows the last; nonsense shows the first.
+        self.assertEqual(
+            self.get("/speakers/?page=999").context["page"].number,
+            self.get("/speakers/?page=999").context["page"].paginator.num_pages,
+        )
+        self.assertEqual(self.get("/speakers/?page=x").context["page"].number, 1)
+
+    def test_speakers_list_queries_do_not_grow_with_the_page_size(self):
+        sizes = set()
+        for per_page in (2, 50):
+            views.ROWS_PER_PAGE, original = per_page, views.ROWS_PER_PAGE
+            try:
+                with CaptureQueriesContext(connection) as queries:
+                    self.client.get("/speakers/?role=analyst")
+            finally:
+                views.ROWS_PER_PAGE = original
+            sizes.add(len(queries))
+        self.assertEqual(len(sizes), 1, sizes)
+
+    def test_companies_filter_by_name_or_ticker_prefix(self):
+        self.assertEqual(self.rows(self.get("/companies/?name=nor")), ["Northwind Optical"])
+        self.assertEqual(self.rows(self.get("/companies/?name=ALLT")), ["Allot"])
+        self.assertEqual(self.rows(self.get("/companies/?name=qqq")), [])
+        self.assertContains(self.get("/companies/?name=qqq"), "No company matches.")
+        self.assertEqual(
+            len(self.rows(self.get("/companies/"))),
+            Company.objects.filter(calls__isnull=False).distinct().count(),
+        )
+
+    def test_companies_list_is_paginated(self):
+        views.ROWS_PER_PAGE, original = 2, views.ROWS_PER_PAGE
+        self.addCleanup(setattr, views, "ROWS_PER_PAGE", original)
+        first = self.get("/companies/")
+        self.assertEqual(len(first.context["page"]), 2)
+        self.assertContains(first, 'rel="next" href="?page=2"')
+        second = self.get("/companies/?page=2")
+        self.assertTrue(set(self.rows(first)).isdisjoint(self.rows(second)))
+
+    def test_company_page_paginates_its_calls(self):
+        views.CALLS_PER_PAGE, original = 1, views.CALLS_PER_PAGE
+        self.addCleanup(setattr, views, "CALLS_PER_PAGE", original)
+        first = self.get("/companies/allot/", max_queries=12)
+        self.assertContains(first, "/calls/allot/2023-q2/")
+        self.assertNotContains(first, 'href="/calls/allot/2013-q1/"')
+        self.assertContains(first, 'rel="next" href="?page=2#calls"')
+        second = self.get("/companies/allot/?page=2", max_queries=12)
+        self.assertContains(second, 'href="/calls/allot/2013-q1/"')
+
+    def test_home_page_lists_a_bounded_number_of_companies(self):
+        views.COMPANIES_ON_HOME_PAGE, original = 2, views.COMPANIES_ON_HOME_PAGE
+        self.addCleanup(setattr, views, "COMPANIES_ON_HOME_PAGE", original)
+        response = self.get("/", max_queries=10)
+        self.assertEqual(len(response.context["companies"]), 2)
+        self.assertContains(response, '<a href="/companies/">All companies</a>')
