@@ -10,20 +10,21 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 
 from calls.querysets import CallQuerySet, CompanyQuerySet, SpeakerQuerySet, UtteranceManager
 
 
 class Role(models.TextChoices):
-    OPERATOR = "operator", "Operator"
-    EXECUTIVE = "executive", "Executive"
-    ANALYST = "analyst", "Analyst"
-    UNKNOWN = "unknown", "Unknown"
+    OPERATOR = "operator", pgettext_lazy("role", "Operator")
+    EXECUTIVE = "executive", pgettext_lazy("role", "Executive")
+    ANALYST = "analyst", pgettext_lazy("role", "Analyst")
+    UNKNOWN = "unknown", pgettext_lazy("role", "Unknown")
 
 
 class Section(models.TextChoices):
-    PREPARED = "prepared", "Prepared remarks"
-    QA = "qa", "Q&A"
+    PREPARED = "prepared", pgettext_lazy("section", "Prepared remarks")
+    QA = "qa", pgettext_lazy("section", "Q&A")
 
 
 class Company(models.Model):
@@ -87,7 +88,8 @@ class Call(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"Q{self.fiscal_quarter} {self.fiscal_year}"
+        """The period for people, in the interface language: Q2 2023, 2023 年第 2 季."""
+        return gettext("Q%(quarter)s %(year)s") % {"quarter": self.fiscal_quarter, "year": self.fiscal_year}
 
 
 class Speaker(models.Model):

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 from calls.models import Call, Exchange, Role, Speaker, Turn
 from search.chinese import has_cjk
@@ -100,7 +102,8 @@ def chosen_columns(request) -> tuple[str, bool]:
 
 def column_links(path: str, query: str, chosen: str) -> list[dict]:
     """The column switch as plain links, so that it works without JavaScript and shows in the URL."""
-    labels = {"both": "Both", "original": "English", "translation": "中文"}
+    # 中文 names the translation in its own language whatever the interface speaks.
+    labels = {"both": gettext_lazy("Both"), "original": gettext_lazy("English"), "translation": "中文"}
     links = []
     for value in COLUMNS:
         params = {"q": query} if query else {}
@@ -140,14 +143,30 @@ def preview(text: str, chars: int = 200) -> str:
 
 
 def citation(call: Call, exchange: Exchange, answerers: list[Participant], url: str) -> str:
-    """A plain-text citation of one exchange, for pasting into notes and mail."""
-    held = f" ({call.held_on:%-d %B %Y})" if call.held_on else ""
-    questioner = exchange.questioner_name + (f" ({exchange.firm})" if exchange.firm else "")
-    parts = [f"{call.company.name}, {call.period_label} earnings call{held}, Q&A {exchange.number}:"]
-    parts.append(f"question from {questioner}")
+    """A plain-text citation of one exchange, for pasting into notes and mail (in the interface language)."""
+    values = {
+        "company": call.company.name,
+        "period": call.period_label,
+        "held": date_format(call.held_on, "DATE_FORMAT") if call.held_on else "",
+        "number": exchange.number,
+        "questioner": exchange.questioner_name + (f" ({exchange.firm})" if exchange.firm else ""),
+        "url": url,
+    }
+    if call.held_on:
+        text = gettext(
+            "%(company)s, %(period)s earnings call (%(held)s), Q&A %(number)s: question from %(questioner)s"
+        )
+    else:
+        text = gettext("%(company)s, %(period)s earnings call, Q&A %(number)s: question from %(questioner)s")
+    text %= values
     if answerers:
         names = [p.name + (f" ({p.title})" if p.title else "") for p in answerers]
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        parts[-1] += ";"
-        parts.append(f"answered by {joined}")
-    return " ".join(parts) + f". {url}"
+        if len(names) == 1:
+            joined = names[0]
+        else:
+            joined = gettext("%(names)s and %(last)s") % {
+                "names": gettext(", ").join(names[:-1]),
+                "last": names[-1],
+            }
+        text += gettext("; answered by %(names)s") % {"names": joined}
+    return text + gettext(". %(url)s") % {"url": url}

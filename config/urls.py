@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # set_language only: URLs carry no language prefix, so permalinks are the same in every language.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("search.urls")),
     path("", include("calls.urls")),
 ]

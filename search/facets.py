@@ -3,17 +3,18 @@
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from search.queries import FacetValue
 
 FACET_TITLES = {
-    "company": "Company",
-    "year": "Fiscal year",
-    "quarter": "Quarter",
-    "speaker": "Speaker",
-    "role": "Role",
-    "section": "Section",
-    "lang": "Language matched",
+    "company": _("Company"),
+    "year": _("Fiscal year"),
+    "quarter": _("Quarter"),
+    "speaker": _("Speaker"),
+    "role": _("Role"),
+    "section": _("Section"),
+    "lang": _("Language matched"),
 }
 
 

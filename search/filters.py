@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from calls.models import Company, Role, Section, Speaker, Utterance
 
@@ -68,8 +69,8 @@ class UtteranceFilter(django_filters.FilterSet):
 class SearchForm(forms.Form):
     """The parameters that are not facet filters."""
 
-    SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
-    LANGS = [("en", "English"), ("zh", "Chinese")]
+    SORTS = [("relevance", _("Relevance")), ("newest", _("Newest first")), ("oldest", _("Oldest first"))]
+    LANGS = [("en", _("English")), ("zh", _("Chinese"))]
 
     q = QueryField(required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)

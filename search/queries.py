@@ -16,6 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Va
 from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
 
 from calls.models import Role, Section, Utterance
 from search.chinese import has_cjk, query_terms
@@ -125,7 +126,7 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
         query=query, total=total, page=page, pages=pages, hits=_hits(ids, text_query), facets=facets
     )
     if total == 0 and text_query is not None and text_query.is_empty():
-        result.message = (
+        result.message = gettext(
             "Your search has no words to look for (only common words or punctuation). Try other words."
         )
     return result
@@ -166,7 +167,7 @@ FACET_COLUMNS = {
     "role": "role",
     "section": "section",
 }
-LANG_LABELS = {"en": "English", "zh": "Chinese"}
+LANG_LABELS = {"en": gettext_lazy("English"), "zh": gettext_lazy("Chinese")}
 # Facets whose every value is shown: they have few values and read best in order.
 ORDERED_FACETS = ("year", "quarter")
 
@@ -219,7 +220,9 @@ def facet_counts(
         values = [
             FacetValue(
                 value=value,
-                label=f"Q{value}" if name == "quarter" else (label or labels.get(name, {}).get(value, value)),
+                label=gettext("Q%(quarter)s") % {"quarter": value}
+                if name == "quarter"
+                else (label or labels.get(name, {}).get(value, value)),
                 count=count,
                 selected=value in selected,
             )

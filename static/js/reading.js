@@ -2,6 +2,9 @@
 "use strict";
 (function () {
   var COOKIE = "cv_columns";
+  // The messages come translated from the page (data-* on the status line of base.html).
+  var messages = (document.getElementById("copy-status") || {}).dataset || {};
+  function say(key, english) { return messages[key] || english; }
 
   function announce(message) {
     var status = document.getElementById("copy-status");
@@ -26,8 +29,8 @@
   function copy(text, element, done) {
     function fallback() {
       if (element && selectText(element)) announce(done);
-      else if (element) announce("Selected: press Ctrl+C (⌘C) to copy");
-      else window.prompt("Copy this link:", text);
+      else if (element) announce(say("selected", "Selected: press Ctrl+C (⌘C) to copy"));
+      else window.prompt(say("prompt", "Copy this link:"), text);
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(function () { announce(done); }, fallback);
@@ -48,7 +51,7 @@
     // 2. The ¶ and # anchors still go to their paragraph, and also copy its permalink (without ?q=).
     var anchor = target.closest("a[data-copy-link]");
     if (anchor) {
-      copy(location.origin + location.pathname + anchor.hash, null, "Link copied");
+      copy(location.origin + location.pathname + anchor.hash, null, say("linkCopied", "Link copied"));
       return;
     }
 
@@ -56,7 +59,7 @@
     var button = target.closest("button[data-copy-target]");
     if (button) {
       var source = document.getElementById(button.getAttribute("data-copy-target"));
-      if (source) copy(source.textContent.trim(), source, "Citation copied");
+      if (source) copy(source.textContent.trim(), source, say("citationCopied", "Citation copied"));
       return;
     }
 
