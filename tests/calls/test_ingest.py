@@ -258,7 +258,8 @@ Welcome to the Quillon Systems first quarter 2022 results call.
 Jane Roe - Chief Executive Officer
 Thank you. Revenue grew and gross margin improved.
 """
-WITH_WARNING = "Page 1 of 3\n" + CLEAN.replace("first quarter", "second quarter")
+# A stray line before the first speaker (not "Page 1 of 3": that is PDF debris, dropped silently).
+WITH_WARNING = "Prepared for the archive\n" + CLEAN.replace("first quarter", "second quarter")
 
 
 class Terminal(io.StringIO):
