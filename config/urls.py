@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # Before the admin's own URLs: the upload pages live under /admin/ but are not ModelAdmin views.
+    path("admin/uploads/", include("uploads.urls")),
     path("admin/", admin.site.urls),
     # set_language only: URLs carry no language prefix, so permalinks are the same in every language.
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,92 @@
+from django import forms
+from django.conf import settings
+
+from calls.ingestion import CallFacts
+from calls.parsing import Role
+from uploads.corrections import SpeakerCorrection
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern of Django's file-upload docs): cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [clean_one(item, initial) for item in data]
+        return [clean_one(data, initial)]
+
+
+class FactsForm(forms.Form):
+    """What staff know better than the file: each field given overrides what the file says."""
+
+    company = forms.CharField(max_length=200, required=False)
+    ticker = forms.CharField(max_length=16, required=False)
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200, required=False)
+    fiscal_quarter = forms.TypedChoiceField(
+        label="Quarter",
+        choices=[("", "---------"), *((q, f"Q{q}") for q in range(1, 5))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    held_on = forms.DateField(
+        label="Date held", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def facts(self) -> CallFacts:
+        data = self.cleaned_data
+        return CallFacts(
+            company=data["company"].strip(),
+            ticker=data["ticker"].strip().upper(),
+            fiscal_year=data["fiscal_year"],
+            fiscal_quarter=data["fiscal_quarter"],
+            held_on=data["held_on"],
+        )
+
+
+class UploadForm(FactsForm):
+    # Empty files are let through so that the parser names them, file by file, like any bad file.
+    files = MultipleFileField(label="Transcript files", allow_empty_file=True)
+    field_order = ["files"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_files, max_bytes = settings.DATA_UPLOAD_MAX_NUMBER_FILES, settings.TRANSCRIPT_MAX_BYTES
+        self.fields["files"].help_text = (
+            f"Up to {max_files} files of at most {max_bytes:,} bytes each. "
+            "The fields below apply to every file."
+        )
+        self.fields["files"].widget.attrs.update(
+            {
+                "accept": ".txt,.json,text/plain,application/json",
+                "data-max-files": max_files,
+                "data-max-bytes": max_bytes,
+            }
+        )
+
+
+class PreviewForm(FactsForm):
+    # What the preview showed: "new" or the id of the call it would replace. If the archive changed
+    # in the meantime, confirming asks to look again instead of replacing a call nobody saw.
+    expect = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SpeakerForm(forms.Form):
+    speaker = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=200)
+    role = forms.ChoiceField(choices=[(str(role), role.value.capitalize()) for role in Role])
+
+    def correction(self) -> SpeakerCorrection:
+        data = self.cleaned_data
+        return SpeakerCorrection(speaker=data["speaker"], name=data["name"].strip(), role=Role(data["role"]))
+
+
+SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0)
