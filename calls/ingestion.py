@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.text import slugify
+
 from calls.parsing import Transcript, TranscriptError, clean_company_name, parse_transcript
 
 
@@ -83,6 +85,11 @@ def apply_facts(transcript: Transcript, facts: CallFacts) -> Transcript:
 
 def company_display_name(transcript: Transcript) -> str:
     return clean_company_name(transcript.company) or transcript.company
+
+
+def company_key(transcript: Transcript) -> str:
+    """The company's normalised name: its slug, and the alias other spellings are matched by."""
+    return slugify(company_display_name(transcript))[:100]
 
 
 def transcript_summary(transcript: Transcript, *, file: str) -> dict:

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from calls.ingestion import company_key
+
 
 class CompanyQuerySet(models.QuerySet):
     def with_call_counts(self):
@@ -10,6 +12,12 @@ class CompanyQuerySet(models.QuerySet):
             self.annotate(call_count=models.Count("calls"), latest_year=models.Max("calls__fiscal_year"))
             .filter(call_count__gt=0)
             .order_by("name")
+        )
+
+    def for_transcript(self, transcript):
+        """The stored company a parsed transcript names (normalised name, alias or ticker), or None."""
+        return (
+            self.matching_name(key=company_key(transcript), ticker=transcript.ticker).order_by("pk").first()
         )
 
     def matching_name(self, *, key: str, ticker: str = ""):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
-from calls.ingestion import LoadedTranscript, company_display_name
+from calls.ingestion import LoadedTranscript, company_display_name, company_key
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript
 from search.chinese import has_cjk, index_terms
@@ -73,12 +73,13 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
 
 def company_get_or_create(transcript: Transcript) -> Company:
     """The company a transcript belongs to, matched by normalised name, alias or ticker."""
-    name = company_display_name(transcript)
-    key = slugify(name)[:100]
+    key = company_key(transcript)
     written = slugify(transcript.company)
-    company = Company.objects.matching_name(key=key, ticker=transcript.ticker).order_by("pk").first()
+    company = Company.objects.for_transcript(transcript)
     if company is None:
-        company = Company(name=name, slug=key, ticker=transcript.ticker, aliases=[])
+        company = Company(
+            name=company_display_name(transcript), slug=key, ticker=transcript.ticker, aliases=[]
+        )
     changed = company.pk is None
     for alias in {key, written} - {company.slug, *company.aliases}:
         company.aliases.append(alias)

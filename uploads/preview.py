@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
-
 from calls.ingestion import LoadedTranscript, company_display_name
 from calls.models import Call, Company
 from calls.parsing import Transcript
@@ -45,11 +43,9 @@ class Target:
 def existing_call(transcript: Transcript) -> Call | None:
     """The stored call a transcript would replace: same company and fiscal period.
 
-    The company is found the way calls.services.company_get_or_create finds it (normalised name,
-    alias or ticker), without creating one.
+    The company is found as the import finds it (normalised name, alias or ticker), not created.
     """
-    key = slugify(company_display_name(transcript))[:100]
-    company = Company.objects.matching_name(key=key, ticker=transcript.ticker).order_by("pk").first()
+    company = Company.objects.for_transcript(transcript)
     if company is None:
         return None
     return (
