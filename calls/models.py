@@ -100,6 +100,9 @@ class Speaker(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     # Normalised "name|firm", the identity used when importing.
     key = models.CharField(max_length=420, unique=True)
+    # The folded family name (calls.people.name_tokens): other spellings of a person are looked up by
+    # it with an index, where a name search would scan every speaker for every import.
+    family_name = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
 
     objects = SpeakerQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
+from functools import lru_cache
 
 from calls.parsing.names import clean_company_name
 
@@ -94,6 +95,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+@lru_cache(maxsize=65536)  # pure, and asked about the same names again and again in an import
 def name_tokens(name: str) -> tuple[str, ...]:
     """A person's name as comparable words: "Dr. Robert J. O'Neil, Jr." gives (robert, j, oneil)."""
     folded = re.sub(r"['’]", "", _fold(name))  # O'Neil and ONeil are one spelling
@@ -105,6 +107,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@lru_cache(maxsize=65536)
 def firm_key(firm: str) -> str:
     """A firm's name for comparison: legal forms and punctuation dropped, everything else kept.
 

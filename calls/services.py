@@ -119,7 +119,9 @@ def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, S
         if speaker is None:
             # Slug later, in one query for all; in the pool now so that "Rob Ellison" and "Robert
             # Ellison" in the same transcript are one new speaker too.
-            speaker = Speaker(name=person_name, firm=firm, key=keys[name])
+            speaker = Speaker(
+                name=person_name, firm=firm, key=keys[name], family_name=family_name(person_name)
+            )
             new.append(speaker)
             pool.append(speaker)
         chosen[name] = speaker
@@ -139,13 +141,16 @@ def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, S
 
 
 def _speaker_candidates(people: Iterable[tuple[str, str]], keys: Iterable[str]) -> list[Speaker]:
-    """Stored speakers who might be one of these people: same key, or a name containing a family name."""
-    query = Q(key__in=list(keys))
-    for name, _ in people:
-        words = people_rules.name_tokens(name)
-        if len(words) >= 2:
-            query |= Q(name__icontains=words[-1])
+    """Stored speakers who might be one of these people: same key, or the same family name."""
+    families = {family_name(name) for name, _ in people if len(people_rules.name_tokens(name)) >= 2}
+    query = Q(key__in=list(keys)) | Q(family_name__in=families - {""})
     return list(Speaker.objects.filter(query).order_by("pk"))
+
+
+def family_name(name: str) -> str:
+    """What Speaker.family_name holds for a person called `name`."""
+    words = people_rules.name_tokens(name)
+    return words[-1][:100] if words else ""
 
 
 def _match_speaker(name: str, firm: str, key: str, pool: list[Speaker]) -> tuple[Speaker | None, str]:
@@ -171,7 +176,12 @@ def _match_speaker(name: str, firm: str, key: str, pool: list[Speaker]) -> tuple
 
     same_firm: list[tuple[people_rules.Match, Speaker]] = []
     near: list[Speaker] = []
+    # Names only match with equal family names: compare just those (a pool holds every candidate of
+    # every person in the transcript, hundreds once the archive is large).
+    family = family_name(name)
     for speaker in pool:
+        if speaker.family_name != family:
+            continue
         match = people_rules.names_match(name, speaker.name)
         if match is None:
             continue
