@@ -99,7 +99,7 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
 
     from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
     from calls.parsing import parse_transcript
-    from calls.services import utterances_for
+    from calls.services import exchanges_for, turns_for, utterances_for
 
     call_command("migrate", verbosity=0)
     if not force and Utterance.objects.count() >= target:
@@ -172,28 +172,16 @@ def build(target: int, translated_share: float, *, force: bool = False) -> None:
             Speaker.objects.bulk_create(speakers.values())
             turns, exchange_rows, utterances = [], [], []
             for call, transcript in calls:
-                exchanges = [
-                    Exchange(call=call, number=n, questioner_name=e.questioner, firm=e.firm)
-                    for n, e in enumerate(transcript.exchanges, start=1)
-                ]
-                exchange_rows += exchanges
-                for position, parsed in enumerate(transcript.turns, start=1):
+                # This copy's speakers, by lower-cased name, as the import service looks them up.
+                call_speakers = {}
+                for parsed in transcript.turns:
                     firm = parsed.firm or call.company.name
                     speaker = speakers.get(f"{parsed.name}|{firm}|{copy}".lower())
-                    turns.append(
-                        Turn(
-                            call=call,
-                            position=position,
-                            speaker=speaker,
-                            name=parsed.name[:200],
-                            speaker_line=parsed.speaker_line[:300],
-                            title=parsed.title[:200],
-                            firm=parsed.firm[:200],
-                            role=str(parsed.role),
-                            section=str(parsed.section),
-                            exchange=exchanges[parsed.exchange] if parsed.exchange is not None else None,
-                        )
-                    )
+                    if speaker is not None:
+                        call_speakers[parsed.name.casefold()] = speaker
+                exchanges = exchanges_for(call, transcript, speakers=call_speakers)
+                exchange_rows += exchanges
+                turns += turns_for(call, transcript, speakers=call_speakers, exchanges=exchanges)
             Exchange.objects.bulk_create(exchange_rows, batch_size=5000)
             Turn.objects.bulk_create(turns, batch_size=5000)
             turn_iter = iter(turns)

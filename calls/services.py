@@ -222,7 +222,14 @@ def _free_slug(name: str, firm: str, taken: set[str]) -> str:
 
 
 def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Speaker]) -> None:
-    exchanges = Exchange.objects.bulk_create(
+    exchanges = Exchange.objects.bulk_create(exchanges_for(call, transcript, speakers=speakers))
+    turns = Turn.objects.bulk_create(turns_for(call, transcript, speakers=speakers, exchanges=exchanges))
+    Utterance.objects.bulk_create(utterances_for(call, turns, transcript), batch_size=2000)
+
+
+def exchanges_for(call: Call, transcript: Transcript, *, speakers: dict[str, Speaker]) -> list[Exchange]:
+    """The call's Q&A exchanges, unsaved; `speakers` maps lower-cased names to Speaker rows."""
+    return [
         Exchange(
             call=call,
             number=number,
@@ -232,8 +239,14 @@ def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Spea
             firm=parsed.firm,
         )
         for number, parsed in enumerate(transcript.exchanges, start=1)
-    )
-    turns = Turn.objects.bulk_create(
+    ]
+
+
+def turns_for(
+    call: Call, transcript: Transcript, *, speakers: dict[str, Speaker], exchanges: list[Exchange]
+) -> list[Turn]:
+    """The call's turns, unsaved, numbered from 1; `exchanges` as exchanges_for made them (saved)."""
+    return [
         Turn(
             call=call,
             position=position,
@@ -247,8 +260,7 @@ def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Spea
             section=str(parsed.section),
         )
         for position, parsed in enumerate(transcript.turns, start=1)
-    )
-    Utterance.objects.bulk_create(utterances_for(call, turns, transcript), batch_size=2000)
+    ]
 
 
 def utterances_for(call: Call, turns: list[Turn], transcript: Transcript) -> list[Utterance]:
