@@ -1,8 +1,9 @@
 """Full-text search over utterances, with facet counts (STYLE.md: the multi-step search lives here).
 
-Steps, each one query: count the matches; rank and cut the page's ids with LIMIT; fetch those rows;
-find which of their words match (highlighting works on one page, never on every match); one GROUP BY
-per facet.
+Steps, each one query: the total and every facet not in use in one GROUPING SETS pass over the
+matches (over the per-call tallies when there is no query), plus one pass per facet in use; rank
+and cut the page's ids with LIMIT; fetch those rows; find which of their words match (highlighting
+works on one page, never on every match).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from search.models import UtteranceTally
 
 PAGE_SIZE = 20
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
-FACETS = ("company", "year", "quarter", "speaker", "role", "section")
 
 
 @dataclass
