@@ -71,6 +71,34 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     return ImportResult(status=status, call=call)
 
 
+@transaction.atomic
+def call_attach_translation(*, call: Call, translations: list[str]) -> int:
+    """Set the translations of a stored call's paragraphs, in position order; returns how many changed.
+
+    One entry per paragraph; "" leaves that paragraph as it is. The Chinese search terms are written
+    with the translation (the search_zh column follows them by itself). Raises ValueError, storing
+    nothing, when the count differs from the call's paragraph count.
+    """
+    utterances = list(
+        Utterance.objects.select_for_update()
+        .filter(call=call)
+        .order_by("position")
+        .only("pk", "text", "translation", "cjk_terms")
+    )
+    if len(translations) != len(utterances):
+        raise ValueError(f"{len(translations)} translations for the {len(utterances)} paragraphs of {call}")
+    changed = []
+    for utterance, translation in zip(utterances, translations, strict=True):
+        translation = translation.strip()
+        if not translation or translation == utterance.translation:
+            continue
+        utterance.translation = translation
+        utterance.cjk_terms = _chinese_terms(utterance.text, translation)
+        changed.append(utterance)
+    Utterance.objects.bulk_update(changed, ["translation", "cjk_terms"], batch_size=2000)
+    return len(changed)
+
+
 def company_get_or_create(transcript: Transcript) -> Company:
     """The company a transcript belongs to, matched by normalised name, alias or ticker."""
     key = company_key(transcript)

@@ -11,6 +11,7 @@ class UploadAdmin(admin.ModelAdmin):
 
     list_display = [
         "file_name",
+        "kind",
         "status",
         "call_label",
         "uploaded_by",
@@ -18,11 +19,12 @@ class UploadAdmin(admin.ModelAdmin):
         "size",
         "warning_count",
     ]
-    list_filter = ["status", "uploaded_at"]
+    list_filter = ["kind", "status", "uploaded_at"]
     list_select_related = ["uploaded_by"]
     search_fields = ["file_name", "checksum", "call_label"]
     date_hierarchy = "uploaded_at"
     fields = [
+        "kind",
         "file_name",
         "original",
         "size",

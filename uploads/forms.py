@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from calls.ingestion import CallFacts
+from calls.models import Call
 from calls.parsing import Role
 from uploads.corrections import SpeakerCorrection
 
@@ -90,3 +92,32 @@ class SpeakerForm(forms.Form):
 
 
 SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0)
+
+
+class CallChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, call) -> str:
+        return f"{call.company.name} · {call.period_label}"
+
+
+class TranslationForm(forms.Form):
+    """A translation file for a call already stored."""
+
+    call = CallChoiceField(
+        label=_("Call"),
+        queryset=Call.objects.select_related("company").order_by(
+            "company__name", "-fiscal_year", "-fiscal_quarter"
+        ),
+    )
+    file = forms.FileField(label=_("Translation file"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".txt,text/plain"
+        self.fields["file"].help_text = _("At most %(bytes)s bytes.") % {
+            "bytes": f"{settings.TRANSCRIPT_MAX_BYTES:,}"
+        }
+
+
+class AttachForm(forms.Form):
+    # The call's paragraphs and translations as the preview showed them (alignment.fingerprint).
+    expect = forms.CharField(widget=forms.HiddenInput)

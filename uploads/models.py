@@ -21,6 +21,11 @@ class Upload(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", "Transcript"
+        TRANSLATION = "translation", "Translation of a stored call"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSCRIPT)
     batch = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Files sent in one request.")
     file_name = models.CharField(max_length=255)
     # The original bytes; empty when the file was refused for its size (it was never read).
@@ -40,7 +45,8 @@ class Upload(models.Model):
     corrections = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
-    # The call this file became (or already was); the label survives the call's deletion.
+    # The call this file became (or already was), or for a translation the call it is for; the label
+    # survives the call's deletion.
     call = models.ForeignKey(
         "calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
     )
@@ -54,6 +60,10 @@ class Upload(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("uploads:preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_translation(self) -> bool:
+        return self.kind == self.Kind.TRANSLATION
 
     @property
     def is_pending(self) -> bool:

@@ -12,8 +12,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from calls.ingestion import CallFacts, LoadedTranscript, company_display_name, load_transcript
+from calls.models import Call
 from calls.parsing import TranscriptError
-from calls.services import call_import
+from calls.services import call_attach_translation, call_import
+from uploads.alignment import Alignment, align
 from uploads.corrections import SpeakerCorrection, apply_corrections
 from uploads.models import Upload
 from uploads.preview import target_for
@@ -165,3 +167,92 @@ def upload_cancel(*, upload: Upload) -> bool:
             status=Upload.Status.CANCELLED, decided_at=timezone.now()
         )
     )
+
+
+def translation_alignment(upload: Upload, *, call: Call | None = None) -> Alignment:
+    """A translation upload's file lined up with its call's paragraphs as they are now.
+
+    Raises UploadError when the call is gone, TranscriptError when the file is not text.
+    """
+    call = call or upload.call
+    if call is None:
+        raise UploadError(f"“{upload.file_name}”: the call {upload.call_label} has been deleted or replaced")
+    paragraphs = list(call.utterances.order_by("position").values_list("text", "translation"))
+    return align(upload.content, paragraphs)
+
+
+def upload_receive_translation(*, file: UploadedFile, call: Call, user) -> Upload:
+    """Keep an uploaded translation of a stored call: pending (to preview) or failed. Nothing else changes."""
+    upload = Upload(
+        kind=Upload.Kind.TRANSLATION,
+        file_name=file.name[:255],
+        size=file.size,
+        uploaded_by=user,
+        call=call,
+        call_label=str(call),
+    )
+    limit = settings.TRANSCRIPT_MAX_BYTES
+    if file.size > limit:
+        upload.status = Upload.Status.FAILED
+        upload.error = f"the file is {file.size:,} bytes, over the limit of {limit:,} bytes"
+        upload.decided_at = timezone.now()
+        upload.save()
+        return upload
+    upload.data = file.read()
+    upload.checksum = hashlib.sha256(upload.data).hexdigest()
+    try:
+        alignment = translation_alignment(upload, call=call)
+    except TranscriptError as error:
+        upload.status = Upload.Status.FAILED
+        upload.error = str(error)
+        upload.decided_at = timezone.now()
+        upload.save()
+        return upload
+    upload.layout = alignment.layout
+    upload.warnings = [note.as_json() for note in alignment.errors + alignment.warnings]
+    upload.save()
+    return upload
+
+
+def upload_attach_translation(*, upload: Upload, expect: str) -> tuple[Upload, int]:
+    """Attach a pending translation upload to its call, in one transaction with the upload's outcome.
+
+    `expect` is the fingerprint of the call the preview showed: if its paragraphs or translations
+    changed since, nothing is stored. Returns the upload and how many paragraphs changed; raises
+    UploadError (nothing stored) when the file cannot be stored as it is.
+    """
+    try:
+        with transaction.atomic():
+            locked = (
+                Upload.objects.select_for_update(of=("self",))
+                .select_related("call__company")
+                .get(pk=upload.pk)
+            )
+            if not locked.is_pending:
+                raise UploadError(f"“{upload.file_name}” was already {locked.get_status_display().lower()}")
+            try:
+                alignment = translation_alignment(locked)
+            except TranscriptError as error:
+                raise UploadError(f"“{upload.file_name}”: {error}") from None
+            if alignment.fingerprint != expect:
+                raise UploadError(
+                    f"{locked.call_label} has changed since the preview: check it and confirm again"
+                )
+            if not alignment.can_store:
+                raise UploadError(f"“{upload.file_name}”: nothing to store, see the warnings")
+            changed = call_attach_translation(call=locked.call, translations=alignment.translations)
+            locked.status = Upload.Status.STORED
+            locked.call_label = str(locked.call)
+            locked.warnings = [note.as_json() for note in alignment.warnings]
+            locked.decided_at = timezone.now()
+            locked.save()
+    except DatabaseError as error:
+        Upload.objects.filter(pk=upload.pk, status=Upload.Status.PENDING).update(
+            status=Upload.Status.FAILED,
+            error=f"the database refused the translation: {error}".strip(),
+            decided_at=timezone.now(),
+        )
+        raise UploadError(
+            f"“{upload.file_name}”: nothing was stored, the database refused the translation"
+        ) from error
+    return locked, changed

@@ -7,6 +7,7 @@ from uploads import views
 app_name = "uploads"
 urlpatterns = [
     path("new/", views.upload_new, name="new"),
+    path("translation/", views.upload_translation, name="translation"),
     path("batch/<uuid:batch>/", views.upload_batch, name="batch"),
     path("<int:pk>/", views.upload_detail, name="preview"),
     path("<int:pk>/original/", views.upload_original, name="original"),

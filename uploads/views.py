@@ -16,24 +16,37 @@ from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from calls.ingestion import company_display_name
 from calls.parsing import TranscriptError
+from uploads import alignment as aligning
 from uploads.corrections import SpeakerCorrection
-from uploads.forms import PreviewForm, SpeakerFormSet, UploadForm
+from uploads.forms import AttachForm, PreviewForm, SpeakerFormSet, TranslationForm, UploadForm
 from uploads.models import Upload
 from uploads.preview import Target, speaker_turns, target_for
 from uploads.services import (
     UploadError,
+    translation_alignment,
+    upload_attach_translation,
     upload_cancel,
     upload_loaded,
     upload_receive,
+    upload_receive_translation,
     upload_store,
     upload_update,
 )
+
+DOUBTS = {
+    aligning.NO_CHINESE: gettext_lazy("no Chinese in the translation"),
+    aligning.PERCENTAGES: gettext_lazy("the percentages differ"),
+    aligning.SHORTER: gettext_lazy("much shorter than the English"),
+    aligning.LONGER: gettext_lazy("much longer than the English"),
+}
 
 
 def staff_page(view):
@@ -128,6 +141,8 @@ def upload_detail(request, pk: int):
     upload = get_object_or_404(Upload.objects.select_related("uploaded_by", "call__company"), pk=pk)
     if not upload.is_pending:
         return _outcome(request, upload)
+    if upload.is_translation:
+        return _translation_preview(request, upload)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         if upload_cancel(upload=upload):
             messages.info(request, f"“{upload.file_name}”: cancelled; nothing was stored.")
@@ -228,6 +243,84 @@ def _apply_preview(request, upload: Upload, *, parsed, form: PreviewForm, formse
         request, f"“{upload.file_name}”: {verb.get(stored.status, stored.get_status_display().lower())}."
     )
     return redirect(upload)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def upload_translation(request):
+    """Upload a translation of a stored call; the preview shows how it lines up before anything is stored."""
+    if request.method != "POST":
+        form = TranslationForm(initial={"call": request.GET.get("call")})
+        return _translation_form(request, form)
+    form = TranslationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _translation_form(request, form, status=400)
+    upload = upload_receive_translation(
+        file=form.cleaned_data["file"], call=form.cleaned_data["call"], user=request.user
+    )
+    if upload.status == Upload.Status.FAILED:
+        messages.error(
+            request,
+            _("“%(file)s”: %(error)s. Nothing was stored.")
+            % {"file": upload.file_name, "error": upload.error},
+        )
+    return redirect(upload)
+
+
+def _translation_form(request, form: TranslationForm, *, status: int = 200) -> HttpResponse:
+    recent = Upload.objects.defer("data").filter(kind=Upload.Kind.TRANSLATION).select_related("uploaded_by")
+    return _page(
+        request,
+        "uploads/translation_form.html",
+        status=status,
+        title=_("Attach a translation"),
+        form=form,
+        recent=recent[:10],
+    )
+
+
+def _translation_preview(request, upload: Upload) -> HttpResponse:
+    """A pending translation: how it lines up with the call, then attach or cancel."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        if upload_cancel(upload=upload):
+            messages.info(
+                request, _("“%(file)s”: cancelled; nothing was stored.") % {"file": upload.file_name}
+            )
+        return redirect(upload)
+    if action == "store":
+        form = AttachForm(request.POST)
+        if form.is_valid():
+            try:
+                upload, changed = upload_attach_translation(upload=upload, expect=form.cleaned_data["expect"])
+            except UploadError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "“%(file)s”: translation stored for %(count)d paragraph.",
+                        "“%(file)s”: translation stored for %(count)d paragraphs.",
+                        changed,
+                    )
+                    % {"file": upload.file_name, "count": changed},
+                )
+        return redirect(upload)
+    try:
+        alignment = translation_alignment(upload)
+    except (UploadError, TranscriptError) as error:
+        messages.error(request, str(error))
+        return _outcome(request, upload)
+    return _page(
+        request,
+        "uploads/translation_preview.html",
+        title=_("Preview: %(file)s") % {"file": upload.file_name},
+        upload=upload,
+        call=upload.call,
+        alignment=alignment,
+        rows=[(row, [DOUBTS[code] for code in row.doubts]) for row in alignment.shown_rows()],
+        form=AttachForm(initial={"expect": alignment.fingerprint}),
+    )
 
 
 def _expectation(target: Target) -> str:
