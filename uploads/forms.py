@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.ingestion import CallFacts
 from calls.models import Call
+from calls.models import Role as RoleLabel
 from calls.parsing import Role
 from uploads.corrections import SpeakerCorrection
 
@@ -29,18 +30,18 @@ class MultipleFileField(forms.FileField):
 class FactsForm(forms.Form):
     """What staff know better than the file: each field given overrides what the file says."""
 
-    company = forms.CharField(max_length=200, required=False)
-    ticker = forms.CharField(max_length=16, required=False)
-    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    ticker = forms.CharField(label=_("Ticker"), max_length=16, required=False)
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=1900, max_value=2200, required=False)
     fiscal_quarter = forms.TypedChoiceField(
-        label="Quarter",
+        label=_("Quarter"),
         choices=[("", "---------"), *((q, f"Q{q}") for q in range(1, 5))],
         coerce=int,
         empty_value=None,
         required=False,
     )
     held_on = forms.DateField(
-        label="Date held", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date held"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def facts(self) -> CallFacts:
@@ -56,16 +57,15 @@ class FactsForm(forms.Form):
 
 class UploadForm(FactsForm):
     # Empty files are let through so that the parser names them, file by file, like any bad file.
-    files = MultipleFileField(label="Transcript files", allow_empty_file=True)
+    files = MultipleFileField(label=_("Transcript files"), allow_empty_file=True)
     field_order = ["files"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         max_files, max_bytes = settings.DATA_UPLOAD_MAX_NUMBER_FILES, settings.TRANSCRIPT_MAX_BYTES
-        self.fields["files"].help_text = (
-            f"Up to {max_files} files of at most {max_bytes:,} bytes each. "
-            "The fields below apply to every file."
-        )
+        self.fields["files"].help_text = _(
+            "Up to %(files)d files of at most %(bytes)s bytes each. The fields below apply to every file."
+        ) % {"files": max_files, "bytes": f"{max_bytes:,}"}
         self.fields["files"].widget.attrs.update(
             {
                 "accept": ".txt,.json,text/plain,application/json",
@@ -84,7 +84,7 @@ class PreviewForm(FactsForm):
 class SpeakerForm(forms.Form):
     speaker = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200)
-    role = forms.ChoiceField(choices=[(str(role), role.value.capitalize()) for role in Role])
+    role = forms.ChoiceField(choices=RoleLabel.choices)  # the same values as the parser's Role
 
     def correction(self) -> SpeakerCorrection:
         data = self.cleaned_data

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Upload(models.Model):
@@ -14,16 +15,16 @@ class Upload(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        STORED = "stored", "Stored"
-        REPLACED = "replaced", "Replaced a call"
-        UNCHANGED = "unchanged", "Unchanged"
-        CANCELLED = "cancelled", "Cancelled"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        STORED = "stored", _("Stored")
+        REPLACED = "replaced", _("Replaced a call")
+        UNCHANGED = "unchanged", _("Unchanged")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
-        TRANSCRIPT = "transcript", "Transcript"
-        TRANSLATION = "translation", "Translation of a stored call"
+        TRANSCRIPT = "transcript", _("Transcript")
+        TRANSLATION = "translation", _("Translation of a stored call")
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSCRIPT)
     batch = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Files sent in one request.")

@@ -67,7 +67,10 @@ def staff_page(view):
                 request.FILES  # noqa: B018 - parses the body, where the file count is checked
             except TooManyFilesSent:
                 limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-                messages.error(request, f"Too many files: at most {limit} can be uploaded at once.")
+                messages.error(
+                    request,
+                    _("Too many files: at most %(limit)d can be uploaded at once.") % {"limit": limit},
+                )
                 return _upload_form(request, UploadForm(), status=400)
         return protected(request, *args, **kwargs)
 
@@ -84,7 +87,7 @@ def _upload_form(request, form: UploadForm, *, status: int = 200) -> HttpRespons
         request,
         "uploads/upload_form.html",
         status=status,
-        title="Upload transcripts",
+        title=_("Upload transcripts"),
         form=form,
         recent=recent,
     )
@@ -105,9 +108,17 @@ def upload_new(request):
     ]
     for upload in uploads:
         if upload.status == Upload.Status.FAILED:
-            messages.error(request, f"“{upload.file_name}”: {upload.error}. Nothing was stored.")
+            messages.error(
+                request,
+                _("“%(file)s”: %(error)s. Nothing was stored.")
+                % {"file": upload.file_name, "error": upload.error},
+            )
         elif upload.status == Upload.Status.UNCHANGED:
-            messages.info(request, f"“{upload.file_name}”: unchanged, already stored as {upload.call_label}.")
+            messages.info(
+                request,
+                _("“%(file)s”: unchanged, already stored as %(call)s.")
+                % {"file": upload.file_name, "call": upload.call_label},
+            )
     if len(uploads) == 1:
         return redirect(uploads[0])
     return redirect("uploads:batch", batch=batch)
@@ -119,7 +130,13 @@ def upload_batch(request, batch: uuid.UUID):
     uploads = list(Upload.objects.defer("data").filter(batch=batch).order_by("pk"))
     if not uploads:
         return redirect("uploads:new")
-    return _page(request, "uploads/batch.html", title=f"{len(uploads)} uploaded files", uploads=uploads)
+    return _page(
+        request,
+        "uploads/batch.html",
+        title=ngettext("%(count)d uploaded file", "%(count)d uploaded files", len(uploads))
+        % {"count": len(uploads)},
+        uploads=uploads,
+    )
 
 
 @staff_page
@@ -145,13 +162,15 @@ def upload_detail(request, pk: int):
         return _translation_preview(request, upload)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         if upload_cancel(upload=upload):
-            messages.info(request, f"“{upload.file_name}”: cancelled; nothing was stored.")
+            messages.info(
+                request, _("“%(file)s”: cancelled; nothing was stored.") % {"file": upload.file_name}
+            )
         return redirect(upload)
     try:
         parsed = upload_loaded(upload, corrections=[])  # speaker rows are keyed on the names as parsed
         current = upload_loaded(upload)
     except TranscriptError as error:
-        messages.error(request, f"“{upload.file_name}”: {error}")
+        messages.error(request, _("“%(file)s”: %(error)s") % {"file": upload.file_name, "error": error})
         return _outcome(request, upload)
 
     form, formset = None, None
@@ -197,7 +216,7 @@ def upload_detail(request, pk: int):
         request,
         "uploads/preview.html",
         status=400 if form.errors or formset.total_error_count() else 200,
-        title=f"Preview: {upload.file_name}",
+        title=_("Preview: %(file)s") % {"file": upload.file_name},
         upload=upload,
         transcript=transcript,
         company_name=company_display_name(transcript),
@@ -226,11 +245,12 @@ def _apply_preview(request, upload: Upload, *, parsed, form: PreviewForm, formse
         return None
     upload_update(upload=upload, facts=facts, corrections=corrections)
     if request.POST.get("action") != "store":
-        messages.info(request, "Preview updated; nothing is stored yet.")
+        messages.info(request, _("Preview updated; nothing is stored yet."))
         return redirect(upload)
     if _expectation(target_for(loaded)) != form.cleaned_data["expect"]:
         messages.warning(
-            request, "What this file would replace has changed since the preview: check it and confirm again."
+            request,
+            _("What this file would replace has changed since the preview: check it and confirm again."),
         )
         return redirect(upload)
     try:
@@ -238,10 +258,11 @@ def _apply_preview(request, upload: Upload, *, parsed, form: PreviewForm, formse
     except UploadError as error:
         messages.error(request, str(error))
         return redirect(upload)
-    verb = {Upload.Status.STORED: "stored", Upload.Status.REPLACED: "stored, replacing the previous call"}
-    messages.success(
-        request, f"“{upload.file_name}”: {verb.get(stored.status, stored.get_status_display().lower())}."
-    )
+    done = {
+        Upload.Status.STORED: _("“%(file)s”: stored."),
+        Upload.Status.REPLACED: _("“%(file)s”: stored, replacing the previous call."),
+    }.get(stored.status, _("“%(file)s”: unchanged."))
+    messages.success(request, done % {"file": upload.file_name})
     return redirect(upload)
 
 
@@ -333,7 +354,8 @@ def _outcome(request, upload: Upload) -> HttpResponse:
     return _page(
         request,
         "uploads/outcome.html",
-        title=f"{upload.file_name}: {upload.get_status_display().lower()}",
+        title=_("%(file)s: %(status)s")
+        % {"file": upload.file_name, "status": upload.get_status_display().lower()},
         upload=upload,
         call=call,
         first_exchange=first_exchange,

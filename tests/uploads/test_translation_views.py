@@ -54,11 +54,14 @@ class TranslationPagesTests(TestCase):
         self.assertRedirects(response, upload.get_absolute_url(), fetch_redirect_response=False)
         return upload
 
-    def store(self, upload, *, client=None, **extra):
+    def store(self, upload, *, client=None, HTTP_ACCEPT_LANGUAGE="en", **extra):
         preview = (client or self.client).get(upload.get_absolute_url())
         expect = preview.context["form"].initial["expect"]
         return (client or self.client).post(
-            upload.get_absolute_url(), {"action": "store", "expect": expect, **extra}, follow=True
+            upload.get_absolute_url(),
+            {"action": "store", "expect": expect, **extra},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE,
         )
 
     def test_the_page_lists_the_calls_and_documents_the_formats(self):
@@ -206,6 +209,17 @@ class TranslationPagesTests(TestCase):
         upload = Upload.objects.get()
         self.assertEqual((upload.status, upload.kind), ("failed", "translation"))
         self.assertContains(response, "the file looks binary")
+
+    def test_the_upload_pages_speak_traditional_chinese(self):
+        zh = {"HTTP_ACCEPT_LANGUAGE": "zh-TW"}
+        self.assertContains(self.client.get(reverse("uploads:new"), **zh), "上傳並預覽")
+        self.assertContains(self.client.get(TRANSLATION, **zh), "每行一段譯文")
+        upload = self.upload(self.lines())
+        preview = self.client.get(upload.get_absolute_url(), **zh)
+        self.assertContains(preview, f"{self.count} 段中有 {self.count} 段將取得譯文")
+        self.assertContains(preview, "儲存譯文")
+        response = self.store(upload, HTTP_ACCEPT_LANGUAGE="zh-TW")
+        self.assertContains(response, f"「northwind-zh.txt」：已為 {self.count} 段儲存譯文。")
 
     def test_a_replaced_call_is_named_and_nothing_is_stored(self):
         upload = self.upload(self.lines())
