@@ -149,15 +149,18 @@ def upload_store(*, upload: Upload) -> Upload:
             locked.decided_at = timezone.now()
             locked.save()
     except DatabaseError as error:
-        Upload.objects.filter(pk=upload.pk, status=Upload.Status.PENDING).update(
-            status=Upload.Status.FAILED,
-            error=f"the database refused the call: {error}".strip(),
-            decided_at=timezone.now(),
-        )
-        raise UploadError(
-            f"“{upload.file_name}”: nothing was stored, the database refused the call"
-        ) from error
+        raise _refused(upload, "call", error) from error
     return locked
+
+
+def _refused(upload: Upload, what: str, error: DatabaseError) -> UploadError:
+    """Record that the database refused to store an upload (after the rollback); the error to show."""
+    Upload.objects.filter(pk=upload.pk, status=Upload.Status.PENDING).update(
+        status=Upload.Status.FAILED,
+        error=f"the database refused the {what}: {error}".strip(),
+        decided_at=timezone.now(),
+    )
+    return UploadError(f"“{upload.file_name}”: nothing was stored, the database refused the {what}")
 
 
 def upload_cancel(*, upload: Upload) -> bool:
@@ -247,12 +250,5 @@ def upload_attach_translation(*, upload: Upload, expect: str) -> tuple[Upload, i
             locked.decided_at = timezone.now()
             locked.save()
     except DatabaseError as error:
-        Upload.objects.filter(pk=upload.pk, status=Upload.Status.PENDING).update(
-            status=Upload.Status.FAILED,
-            error=f"the database refused the translation: {error}".strip(),
-            decided_at=timezone.now(),
-        )
-        raise UploadError(
-            f"“{upload.file_name}”: nothing was stored, the database refused the translation"
-        ) from error
+        raise _refused(upload, "translation", error) from error
     return locked, changed
