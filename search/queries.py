@@ -1,9 +1,11 @@
 """Full-text search over utterances, with facet counts (STYLE.md: the multi-step search lives here).
 
-Steps, each one query: the total and every facet not in use in one GROUPING SETS pass over the
-matches (over the per-call tallies when there is no query), plus one pass per facet in use; rank
-and cut the page's ids with LIMIT; fetch those rows; find which of their words match (highlighting
-works on one page, never on every match).
+Steps, each one query: the data version (the cache key's part that changes with the data); the
+total and every facet not in use in one GROUPING SETS pass over the matches (over the per-call
+tallies when there is no query), plus one pass per facet in use; rank and cut the page's ids with
+LIMIT; fetch those rows; find which of their words match (highlighting works on one page, never on
+every match). The counts and the ids are remembered per search state (search/cache.py), so a
+second page, or the same search again, skips the passes over the matches.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
 from calls.models import Role, Section, Utterance
+from search.cache import remembered
 from search.chinese import has_cjk, query_terms
 from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
 from search.models import UtteranceTally
@@ -106,30 +109,73 @@ def filtered(filterset, *, skip: str = "", queryset: QuerySet | None = None) -> 
 
 
 def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page: int) -> SearchResult:
-    """One page of hits for the query and filters, with exact facet counts for the whole result set."""
+    """One page of hits for the query and filters, with exact facet counts for the whole result set.
+
+    The counts and the page's ids are remembered per search state and data version (search/cache.py):
+    paging through a large result set counts it once.
+    """
     text_query = TextQuery.parse(query)
     matches = Q() if text_query is None else text_query.condition(langs)
-    queryset = filtered(filterset).filter(matches)
-    total, facets = facet_counts(filterset, matches=matches, text_query=text_query, langs=langs)
+    state = _search_state(filterset, query=query, langs=langs)
+    version = data_version()
+    counted = remembered(
+        "facets",
+        version,
+        state,
+        lambda: facet_counts(filterset, matches=matches, text_query=text_query, langs=langs),
+    )
+    total = counted["total"]
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
 
     ids = []
     if total:
-        if text_query is None or sort in ("newest", "oldest"):
-            ordered = queryset.order_by(*_period_order(sort or "newest"))
-        else:
-            ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+        ids = remembered(
+            "page",
+            version,
+            {**state, "sort": sort, "page": page},
+            lambda: _page_ids(filtered(filterset).filter(matches), text_query, sort=sort, page=page),
+        )
 
     result = SearchResult(
-        query=query, total=total, page=page, pages=pages, hits=_hits(ids, text_query), facets=facets
+        query=query,
+        total=total,
+        page=page,
+        pages=pages,
+        hits=_hits(ids, text_query),
+        facets=_facet_values(counted, filterset.form.cleaned_data, langs),
     )
     if total == 0 and text_query is not None and text_query.is_empty():
         result.message = gettext(
             "Your search has no words to look for (only common words or punctuation). Try other words."
         )
     return result
+
+
+def data_version() -> int:
+    """The version of the searchable data (search_data_version, kept by triggers); 0 before any."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM search_data_version WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _search_state(filterset, *, query: str, langs: set[str]) -> dict:
+    """What decides the result set, as plain values: the cache key of its counts."""
+    cleaned = filterset.form.cleaned_data
+    return {
+        "q": query,
+        "lang": sorted(langs),
+        "filters": {name: sorted(_selected_values(name, cleaned.get(name))) for name in FACET_COLUMNS},
+    }
+
+
+def _page_ids(queryset: QuerySet, text_query: TextQuery | None, *, sort: str, page: int) -> list[int]:
+    if text_query is None or sort in ("newest", "oldest"):
+        ordered = queryset.order_by(*_period_order(sort or "newest"))
+    else:
+        ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
+    return list(ordered.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
 
 
 def _period_order(sort: str) -> list[str]:
@@ -172,10 +218,10 @@ LANG_LABELS = {"en": gettext_lazy("English"), "zh": gettext_lazy("Chinese")}
 ORDERED_FACETS = ("year", "quarter")
 
 
-def facet_counts(
-    filterset, *, matches: Q, text_query: TextQuery | None, langs: set[str]
-) -> tuple[int, dict[str, list[FacetValue]]]:
+def facet_counts(filterset, *, matches: Q, text_query: TextQuery | None, langs: set[str]) -> dict:
     """The total and the counts per facet value, exact over the whole result set.
+
+    Returns {"total": n, facet: [(value, label or None, count), ...]}: plain values, to be cached.
 
     Facets whose filter is not in use share one pass over the matches (GROUPING SETS), which also
     gives the total; each facet in use needs a pass of its own, since its counts ignore its own
@@ -184,10 +230,8 @@ def facet_counts(
     cleaned = filterset.form.cleaned_data
     in_use = [name for name in FACET_COLUMNS if cleaned.get(name)]
     lang_conditions = {}
-    if text_query is not None:
-        lang_conditions = {"en": Q(search_en=text_query.english)}
-        if text_query.chinese is not None:
-            lang_conditions["zh"] = Q(search_zh=text_query.chinese)
+    if text_query is not None and text_query.chinese is not None:
+        lang_conditions = {"en": Q(search_en=text_query.english), "zh": Q(search_zh=text_query.chinese)}
 
     # Without a query every utterance matches: count from the tallies instead of the utterances.
     if text_query is None:
@@ -205,12 +249,22 @@ def facet_counts(
             filtered(filterset, skip=name, queryset=base), facets=[name], languages={}, weight=weight
         )
         counted[name] = own[name]
-    if langs and text_query is not None:
-        counted["lang"] = grouped_counts(
+    if text_query is None:
+        return counted
+    if langs:
+        # The language facet ignores its own selection: the matches in either language.
+        either = grouped_counts(
             filtered(filterset).filter(text_query.condition(set())), facets=[], languages=lang_conditions
-        )["lang"]
-    total = counted.pop("total")
+        )
+        counted["lang"] = either.get("lang", [("en", None, either["total"])] if either["total"] else [])
+    elif not lang_conditions:
+        # An English-only query matches English text only: no need to test every match again.
+        counted["lang"] = [("en", None, counted["total"])] if counted["total"] else []
+    return counted
 
+
+def _facet_values(counted: dict, cleaned: dict, langs: set[str]) -> dict[str, list[FacetValue]]:
+    """Counted values as the page shows them: labelled in the interface language, selected or not."""
     labels = {"role": dict(Role.choices), "section": dict(Section.choices), "lang": LANG_LABELS}
     facets = {}
     for name in [*FACET_COLUMNS, "lang"]:
@@ -231,7 +285,7 @@ def facet_counts(
         if name in ORDERED_FACETS:
             values.sort(key=lambda v: v.value, reverse=name == "year")
         facets[name] = values
-    return total, facets
+    return facets
 
 
 def grouped_counts(

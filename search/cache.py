@@ -1,0 +1,38 @@
+"""Search results remembered per search state, so paging, the back button and a shared permalink
+do not count a large result set again.
+
+Every key carries the database's data version (search_data_version, bumped by triggers in the
+same transaction as any change to what results are made of), so a remembered result is only ever
+used for the very data it was computed from; old entries simply stop being asked for and age out.
+Only plain values are stored (numbers, strings, ids), never labels in the interface language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import caches
+
+T = TypeVar("T")
+CACHE_ALIAS = "search"
+
+
+def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -> T:
+    """The value for `kind` and `state` at data `version`: from the cache, or computed and kept."""
+    cache = caches[CACHE_ALIAS]
+    # Hashed: the state holds the query as typed, of any length and alphabet.
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = f"{kind}:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+def forget_all() -> None:
+    """Empty the search cache (the benchmark measures first requests with it)."""
+    caches[CACHE_ALIAS].clear()
