@@ -8,6 +8,7 @@ us which words of the page stem to the query's lexemes, and Python marks those w
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.html import escape
@@ -15,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.chinese import cjk_runs, fold
 
-_WORD = re.compile(r"[^\W_]+")
 _QUERY_LEXEME = re.compile(r"(!?)'((?:[^']|'')*)'")
 SNIPPET_CHARS = 320
 
@@ -30,8 +30,14 @@ def english_lexemes(query: str) -> set[str]:
 
 def words_matching(texts: list[str], lexemes: set[str]) -> set[str]:
     """The words of `texts` that PostgreSQL's English stemmer turns into one of `lexemes`; one query."""
-    words = sorted({word.lower() for text in texts for word in _WORD.findall(text)})
-    if not words or not lexemes:
+    # The Snowball stemmer only ever rewrites the end of a word, so a word and its stem begin with
+    # the same character: only such words are sent to be stemmed (a long paragraph has thousands).
+    initials = "".join(sorted({re.escape(lexeme[0]) for lexeme in lexemes if lexeme}))
+    if not initials:
+        return set()
+    candidate = re.compile(rf"(?<![^\W_])[{initials}][^\W_]*", re.IGNORECASE)
+    words = sorted({word.lower() for text in texts for word in candidate.findall(text)})
+    if not words:
         return set()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -44,8 +50,18 @@ def words_matching(texts: list[str], lexemes: set[str]) -> set[str]:
 
 def mark_words(text: str, words: set[str], *, snippet: bool = False) -> SafeString:
     """`text` escaped, with each of `words` (lower-case) in <mark>; cut around the first mark if asked."""
-    spans = [m.span() for m in _WORD.finditer(text) if m.group().lower() in words]
+    pattern = _words_pattern(frozenset(words))
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
     return _render(text, spans, snippet=snippet)
+
+
+@lru_cache(maxsize=64)
+def _words_pattern(words: frozenset[str]) -> re.Pattern | None:
+    """Whole words only: a match may not start or end inside a longer run of letters and digits."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
 def mark_chinese(text: str, query: str, *, snippet: bool = False) -> SafeString:
