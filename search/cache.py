@@ -20,17 +20,28 @@ T = TypeVar("T")
 CACHE_ALIAS = "search"
 
 
+def recall(kind: str, version: int, state: dict):
+    """The value kept for `kind` and `state` at data `version`, or None."""
+    return caches[CACHE_ALIAS].get(_key(kind, version, state))
+
+
+def keep(kind: str, version: int, state: dict, value) -> None:
+    caches[CACHE_ALIAS].set(_key(kind, version, state), value)
+
+
 def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -> T:
     """The value for `kind` and `state` at data `version`: from the cache, or computed and kept."""
-    cache = caches[CACHE_ALIAS]
-    # Hashed: the state holds the query as typed, of any length and alphabet.
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    key = f"{kind}:{version}:{digest}"
-    value = cache.get(key)
+    value = recall(kind, version, state)
     if value is None:
         value = compute()
-        cache.set(key, value)
+        keep(kind, version, state, value)
     return value
+
+
+def _key(kind: str, version: int, state: dict) -> str:
+    # Hashed: the state holds the query as typed, of any length and alphabet.
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f"{kind}:{version}:{digest}"
 
 
 def forget_all() -> None:

@@ -22,12 +22,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
 from calls.models import Role, Section, Utterance
-from search.cache import remembered
+from search.cache import keep, recall, remembered
 from search.chinese import has_cjk, query_terms
 from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
 from search.models import UtteranceTally
 
 PAGE_SIZE = 20
+PAGES_PER_BLOCK = 10  # pages of ids ranked and remembered at once
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
 
 
@@ -112,30 +113,31 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
     """One page of hits for the query and filters, with exact facet counts for the whole result set.
 
     The counts and the page's ids are remembered per search state and data version (search/cache.py):
-    paging through a large result set counts it once.
+    paging through a large result set counts it once, and picking a facet value counts only the
+    narrower set.
     """
     text_query = TextQuery.parse(query)
     matches = Q() if text_query is None else text_query.condition(langs)
     state = _search_state(filterset, query=query, langs=langs)
     version = data_version()
-    counted = remembered(
-        "facets",
-        version,
-        state,
-        lambda: facet_counts(filterset, matches=matches, text_query=text_query, langs=langs),
-    )
+    counted = facet_counts(filterset, text_query=text_query, langs=langs, version=version, state=state)
     total = counted["total"]
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
 
     ids = []
     if total:
-        ids = remembered(
-            "page",
+        # Ranked in blocks of pages: ranking every match costs the same for 20 ids as for 200, so
+        # the next pages come from the cache.
+        block = (page - 1) // PAGES_PER_BLOCK
+        block_ids = remembered(
+            "ids",
             version,
-            {**state, "sort": sort, "page": page},
-            lambda: _page_ids(filtered(filterset).filter(matches), text_query, sort=sort, page=page),
+            {**state, "sort": sort, "block": block},
+            lambda: _block_ids(filtered(filterset).filter(matches), text_query, sort=sort, block=block),
         )
+        start = (page - 1 - block * PAGES_PER_BLOCK) * PAGE_SIZE
+        ids = block_ids[start : start + PAGE_SIZE]
 
     result = SearchResult(
         query=query,
@@ -170,12 +172,14 @@ def _search_state(filterset, *, query: str, langs: set[str]) -> dict:
     }
 
 
-def _page_ids(queryset: QuerySet, text_query: TextQuery | None, *, sort: str, page: int) -> list[int]:
+def _block_ids(queryset: QuerySet, text_query: TextQuery | None, *, sort: str, block: int) -> list[int]:
+    """The ids of a block of PAGES_PER_BLOCK pages of hits, in order."""
     if text_query is None or sort in ("newest", "oldest"):
         ordered = queryset.order_by(*_period_order(sort or "newest"))
     else:
         ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-    return list(ordered.values_list("pk", flat=True)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    size = PAGE_SIZE * PAGES_PER_BLOCK
+    return list(ordered.values_list("pk", flat=True)[block * size : (block + 1) * size])
 
 
 def _period_order(sort: str) -> list[str]:
@@ -218,49 +222,79 @@ LANG_LABELS = {"en": gettext_lazy("English"), "zh": gettext_lazy("Chinese")}
 ORDERED_FACETS = ("year", "quarter")
 
 
-def facet_counts(filterset, *, matches: Q, text_query: TextQuery | None, langs: set[str]) -> dict:
+def facet_counts(
+    filterset, *, text_query: TextQuery | None, langs: set[str], version: int, state: dict
+) -> dict:
     """The total and the counts per facet value, exact over the whole result set.
 
-    Returns {"total": n, facet: [(value, label or None, count), ...]}: plain values, to be cached.
+    Returns {"total": n, facet: [(value, label or None, count), ...]}: plain values, as cached.
 
+    A facet's counts ignore its own selection (so that a second value can be added), so they depend
+    on the query and the other filters only, and are remembered under that: after a search, the
+    facet a value is picked from is not counted again, only the others, over the narrower set.
     Facets whose filter is not in use share one pass over the matches (GROUPING SETS), which also
-    gives the total; each facet in use needs a pass of its own, since its counts ignore its own
-    selection (so that a second value can be added).
+    gives the total; each facet in use needs a pass of its own.
     """
     cleaned = filterset.form.cleaned_data
     in_use = [name for name in FACET_COLUMNS if cleaned.get(name)]
+    names = [*FACET_COLUMNS, "lang"] if text_query is not None else list(FACET_COLUMNS)
+    own_states = {name: _without(state, name) for name in names}
+    counted = {"total": recall("total", version, state)}
+    for name in names:
+        counted[name] = recall(f"facet:{name}", version, own_states[name])
+    missing = {name for name, values in counted.items() if values is None}
+    if not missing:
+        return counted
+
     lang_conditions = {}
     if text_query is not None and text_query.chinese is not None:
         lang_conditions = {"en": Q(search_en=text_query.english), "zh": Q(search_zh=text_query.chinese)}
-
     # Without a query every utterance matches: count from the tallies instead of the utterances.
     if text_query is None:
         base, weight = UtteranceTally.objects.all(), "utterances"
     else:
-        base, weight = Utterance.objects.filter(matches), None
-    counted = grouped_counts(
-        filtered(filterset, queryset=base),
-        facets=[name for name in FACET_COLUMNS if name not in in_use],
-        languages={} if langs else lang_conditions,
-        weight=weight,
-    )
+        base, weight = Utterance.objects.filter(text_query.condition(langs)), None
+
+    shared = [name for name in FACET_COLUMNS if name not in in_use and name in missing]
+    lang_in_shared_pass = "lang" in missing and not langs and bool(lang_conditions)
+    if shared or "total" in missing or lang_in_shared_pass:
+        counted.update(
+            grouped_counts(
+                filtered(filterset, queryset=base),
+                facets=shared,
+                languages=lang_conditions if lang_in_shared_pass else {},
+                weight=weight,
+            )
+        )
     for name in in_use:
-        own = grouped_counts(
-            filtered(filterset, skip=name, queryset=base), facets=[name], languages={}, weight=weight
-        )
-        counted[name] = own[name]
-    if text_query is None:
-        return counted
-    if langs:
-        # The language facet ignores its own selection: the matches in either language.
-        either = grouped_counts(
-            filtered(filterset).filter(text_query.condition(set())), facets=[], languages=lang_conditions
-        )
-        counted["lang"] = either.get("lang", [("en", None, either["total"])] if either["total"] else [])
-    elif not lang_conditions:
-        # An English-only query matches English text only: no need to test every match again.
-        counted["lang"] = [("en", None, counted["total"])] if counted["total"] else []
+        if name in missing:
+            own = grouped_counts(
+                filtered(filterset, skip=name, queryset=base), facets=[name], languages={}, weight=weight
+            )
+            counted[name] = own[name]
+    if "lang" in missing and not lang_in_shared_pass:
+        if langs:
+            # The language facet ignores its own selection: the matches in either language.
+            either = grouped_counts(
+                filtered(filterset).filter(text_query.condition(set())), facets=[], languages=lang_conditions
+            )
+            total = either["total"]
+            counted["lang"] = either.get("lang", [("en", None, total)] if total else [])
+        else:
+            # An English-only query matches English text only: no need to test every match again.
+            counted["lang"] = [("en", None, counted["total"])] if counted["total"] else []
+
+    keep("total", version, state, counted["total"])
+    for name in missing - {"total"}:
+        keep(f"facet:{name}", version, own_states[name], counted[name])
     return counted
+
+
+def _without(state: dict, name: str) -> dict:
+    """The search state with facet `name`'s own selection taken out."""
+    if name == "lang":
+        return {**state, "lang": []}
+    return {**state, "filters": {**state["filters"], name: []}}
 
 
 def _facet_values(counted: dict, cleaned: dict, langs: set[str]) -> dict[str, list[FacetValue]]:

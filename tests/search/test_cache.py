@@ -67,12 +67,37 @@ class SearchCacheTests(TestCase):
         self.assertEqual(counting, [])
         self.assertLess(len(again), len(first))
 
+    def test_picking_a_facet_value_counts_only_the_other_facets_again(self):
+        self.api(q="revenue")
+        params = {"q": "revenue", "company": "northwind-optical"}
+        with CaptureQueriesContext(connection) as refined:
+            data = self.api(**params)
+        # The company facet's counts ignore its own selection: they are those of the search before.
+        # One pass counts the rest over the narrower set, where a fresh search needs two.
+        passes = [q["sql"] for q in refined.captured_queries if "GROUPING" in q["sql"]]
+        self.assertEqual(len(passes), 1)
+        self.assertNotIn("company_value", passes[0])
+        forget_all()
+        with CaptureQueriesContext(connection) as fresh:
+            self.assertEqual(self.api(**params), data)
+        self.assertEqual(len([q for q in fresh.captured_queries if "GROUPING" in q["sql"]]), 2)
+        self.assertTrue(all(r["company_slug"] == "northwind-optical" for r in data["results"]))
+
     def test_paging_counts_once_and_each_page_is_its_own(self):
         total = self.api(q="the OR revenue OR quarter")["total"]
         self.assertGreater(total, 40)
         pages = [self.api(q="the OR revenue OR quarter", page=n)["results"] for n in (1, 2, 1)]
         self.assertEqual(pages[0], pages[2])
         self.assertFalse({r["id"] for r in pages[0]} & {r["id"] for r in pages[1]})
+
+    def test_every_page_of_a_browse_follows_one_order_across_the_remembered_blocks(self):
+        first = self.api()
+        self.assertGreater(first["pages"], 10)  # more than one block of ten pages
+        ids = []
+        for page in range(1, first["pages"] + 1):
+            ids += [r["id"] for r in self.api(page=page)["results"]]
+        expected = Utterance.objects.order_by("-fiscal_year", "-fiscal_quarter", "call_id", "position")
+        self.assertEqual(ids, list(expected.values_list("pk", flat=True)))
 
     def test_an_import_is_found_by_the_next_search(self):
         before = self.api(q="backlog")
