@@ -348,32 +348,41 @@ def grouped_counts(
         cases = " ".join(f"WHEN GROUPING({n}_value) = 0 THEN {column.format(name=n)}" for n in facets)
         return f"CASE {cases} END" if facets else "NULL"
 
-    language_columns = "".join(f", lang_{code}" for code in languages)
+    language_columns = "".join(f", shown.lang_{code}" for code in languages)
     language_counts = "".join(f", count(*) FILTER (WHERE lang_{code}) AS lang_{code}" for code in languages)
-    shown_in_full = ", ".join(f"'{name}'" for name in ORDERED_FACETS)
+    # Each facet's values shown, from the grouped rows: its largest FACET_SIZE (a top-N sort, where
+    # ranking every group of every facet sorted tens of thousands of rows), or all of them.
+    # Byte order ("C") for ties: the locale's rules cost far more and the values are ids or codes.
+    shown, limits = [], []
+    for name in facets:
+        rows = f"SELECT * FROM grouped WHERE facet = '{name}' AND value IS NOT NULL"  # noqa: S608
+        if name in ORDERED_FACETS:
+            shown.append(f"UNION ALL {rows}")
+        else:
+            shown.append(f'UNION ALL ({rows} ORDER BY n DESC, value COLLATE "C" LIMIT %s)')
+            limits.append(FACET_SIZE)
     sql = f"""
-        SELECT facet, COALESCE(company.slug, speaker.slug, value), COALESCE(company.name, speaker.name), n
-               {language_columns}
-        FROM (
-            SELECT *, row_number() OVER (
-                -- Byte order: sorting tens of thousands of groups by the locale's rules cost 50 ms.
-                PARTITION BY facet COLLATE "C" ORDER BY n DESC, value COLLATE "C"
-            ) AS place FROM (
-                SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value::text")} AS value,
-                       COALESCE(sum(weight), 0)::bigint AS n{language_counts}
-                FROM ({inner_sql}) AS matches
-                GROUP BY GROUPING SETS ({sets})
-            ) AS grouped
-            WHERE value IS NOT NULL OR facet IS NULL
-        ) AS ranked
-        LEFT JOIN calls_company AS company
-            ON company.id = CASE WHEN facet = 'company' THEN value::bigint END
-        LEFT JOIN calls_speaker AS speaker
-            ON speaker.id = CASE WHEN facet = 'speaker' THEN value::bigint END
-        WHERE place <= %s OR facet IN ({shown_in_full})
+        WITH grouped AS MATERIALIZED (
+            SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value::text")} AS value,
+                   COALESCE(sum(weight), 0)::bigint AS n{language_counts}
+            FROM ({inner_sql}) AS matches
+            GROUP BY GROUPING SETS ({sets})
+        )
+        SELECT shown.facet, COALESCE(company.slug, speaker.slug, shown.value),
+               COALESCE(company.name, speaker.name), shown.n{language_columns}
+        FROM (SELECT * FROM grouped WHERE facet IS NULL {" ".join(shown)}) AS shown
+        -- Names only for the values shown: a lookup each, never a join of every company or speaker.
+        LEFT JOIN LATERAL (
+            SELECT slug, name FROM calls_company
+            WHERE id = CASE WHEN shown.facet = 'company' THEN shown.value::bigint END
+        ) AS company ON true
+        LEFT JOIN LATERAL (
+            SELECT slug, name FROM calls_speaker
+            WHERE id = CASE WHEN shown.facet = 'speaker' THEN shown.value::bigint END
+        ) AS speaker ON true
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, FACET_SIZE])
+        cursor.execute(sql, [*params, *limits])
         rows = cursor.fetchall()
     result: dict = {name: [] for name in facets}
     result["total"] = 0
