@@ -28,7 +28,7 @@ from search.highlight import english_lexemes, mark_chinese, mark_words, words_ma
 from search.models import UtteranceTally
 
 PAGE_SIZE = 20
-PAGES_PER_BLOCK = 10  # pages of ids ranked and remembered at once
+PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
 
 
@@ -128,15 +128,19 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
     ids = []
     if total:
         # Ranked in blocks of pages: ranking every match costs the same for 20 ids as for 200, so
-        # the next pages come from the cache.
-        block = (page - 1) // PAGES_PER_BLOCK
+        # the next pages come from the cache. Date orders read an index and stop at the page, so
+        # they take one page at a time.
+        per_block = PAGES_PER_BLOCK if text_query is not None and sort == "relevance" else 1
+        block = (page - 1) // per_block
         block_ids = remembered(
             "ids",
             version,
-            {**state, "sort": sort, "block": block},
-            lambda: _block_ids(filtered(filterset).filter(matches), text_query, sort=sort, block=block),
+            {**state, "sort": sort, "block": block, "per_block": per_block},
+            lambda: _block_ids(
+                filtered(filterset).filter(matches), text_query, sort=sort, block=block, per_block=per_block
+            ),
         )
-        start = (page - 1 - block * PAGES_PER_BLOCK) * PAGE_SIZE
+        start = (page - 1 - block * per_block) * PAGE_SIZE
         ids = block_ids[start : start + PAGE_SIZE]
 
     result = SearchResult(
@@ -172,13 +176,15 @@ def _search_state(filterset, *, query: str, langs: set[str]) -> dict:
     }
 
 
-def _block_ids(queryset: QuerySet, text_query: TextQuery | None, *, sort: str, block: int) -> list[int]:
-    """The ids of a block of PAGES_PER_BLOCK pages of hits, in order."""
+def _block_ids(
+    queryset: QuerySet, text_query: TextQuery | None, *, sort: str, block: int, per_block: int
+) -> list[int]:
+    """The ids of a block of `per_block` pages of hits, in order."""
     if text_query is None or sort in ("newest", "oldest"):
         ordered = queryset.order_by(*_period_order(sort or "newest"))
     else:
         ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-    size = PAGE_SIZE * PAGES_PER_BLOCK
+    size = PAGE_SIZE * per_block
     return list(ordered.values_list("pk", flat=True)[block * size : (block + 1) * size])
 
 

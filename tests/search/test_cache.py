@@ -2,8 +2,11 @@
 
 import tempfile
 from pathlib import Path
+from unittest import mock
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
@@ -97,6 +100,23 @@ class SearchCacheTests(TestCase):
         for page in range(1, first["pages"] + 1):
             ids += [r["id"] for r in self.api(page=page)["results"]]
         expected = Utterance.objects.order_by("-fiscal_year", "-fiscal_quarter", "call_id", "position")
+        self.assertEqual(ids, list(expected.values_list("pk", flat=True)))
+
+    def test_relevance_pages_follow_one_ranking_across_the_remembered_blocks(self):
+        query = "we OR our OR quarter OR revenue OR customers OR year OR growth"
+        ids = []
+        # Blocks of three pages, so that the samples' hits span several.
+        with mock.patch("search.queries.PAGES_PER_BLOCK", 3):
+            first = self.api(q=query)
+            self.assertGreater(first["pages"], 6)
+            for page in range(1, first["pages"] + 1):
+                ids += [r["id"] for r in self.api(q=query, page=page)["results"]]
+        search = SearchQuery(query, search_type="websearch", config="english")
+        expected = (
+            Utterance.objects.filter(search_en=search)
+            .annotate(rank=SearchRank(F("search_en"), search))
+            .order_by("-rank", "-fiscal_year", "-fiscal_quarter", "call_id", "position")
+        )
         self.assertEqual(ids, list(expected.values_list("pk", flat=True)))
 
     def test_an_import_is_found_by_the_next_search(self):
