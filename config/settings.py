@@ -89,14 +89,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search counts and page ids remembered per search state (search/cache.py). In each process's
 # memory: every gunicorn worker keeps its own, and the data version in every key keeps them correct
-# without any invalidation message between them. An entry is a few kilobytes.
+# without any invalidation message between them. An entry is under a kilobyte; a search state
+# keeps up to nine (its total, each facet, its ids).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "search": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "search",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_ENTRIES", 2000))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_ENTRIES", 5000))},
     },
 }
 
