@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import caches
+from django.db import connection
 
 T = TypeVar("T")
 CACHE_ALIAS = "search"
@@ -39,8 +40,10 @@ def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -
 
 
 def _key(kind: str, version: int, state: dict) -> str:
-    # Hashed: the state holds the query as typed, of any length and alphabet.
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    # The database's name too: versions are numbered per database, and a process may use two
+    # (the benchmark's, a test database). Hashed: the state holds the query as typed.
+    scope = {"database": connection.settings_dict["NAME"], "state": state}
+    digest = hashlib.sha256(json.dumps(scope, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return f"{kind}:{version}:{digest}"
 
 
