@@ -244,10 +244,9 @@ def facet_counts(
     cleaned = filterset.form.cleaned_data
     in_use = [name for name in FACET_COLUMNS if cleaned.get(name)]
     names = [*FACET_COLUMNS, "lang"] if text_query is not None else list(FACET_COLUMNS)
-    own_states = {name: _without(state, name) for name in names}
-    counted = {"total": recall("total", version, state)}
-    for name in names:
-        counted[name] = recall(f"facet:{name}", version, own_states[name])
+    # What each count depends on: the total on the whole state, a facet on all but its selection.
+    own_states = {"total": state} | {name: _without(state, name) for name in names}
+    counted = {name: recall(f"count:{name}", version, own) for name, own in own_states.items()}
     missing = {name for name, values in counted.items() if values is None}
     if not missing:
         return counted
@@ -284,16 +283,19 @@ def facet_counts(
             either = grouped_counts(
                 filtered(filterset).filter(text_query.condition(set())), facets=[], languages=lang_conditions
             )
-            total = either["total"]
-            counted["lang"] = either.get("lang", [("en", None, total)] if total else [])
+            counted["lang"] = either.get("lang", _english_only(either["total"]))
         else:
             # An English-only query matches English text only: no need to test every match again.
-            counted["lang"] = [("en", None, counted["total"])] if counted["total"] else []
+            counted["lang"] = _english_only(counted["total"])
 
-    keep("total", version, state, counted["total"])
-    for name in missing - {"total"}:
-        keep(f"facet:{name}", version, own_states[name], counted[name])
+    for name in missing:
+        keep(f"count:{name}", version, own_states[name], counted[name])
     return counted
+
+
+def _english_only(total: int) -> list[tuple[str, None, int]]:
+    """The language facet of matches that are all English."""
+    return [("en", None, total)] if total else []
 
 
 def _without(state: dict, name: str) -> dict:
