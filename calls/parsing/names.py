@@ -26,21 +26,17 @@ TITLE = rf"{_CAP_WORD}(?:\s+(?:(?:of|and|&)\s+)?{_CAP_WORD})*"
 
 HONORIFIC = r"(?:(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+)"
 
-_LEGAL_SUFFIX = re.compile(
-    r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|Corp|Corporation|Co|plc|PLC|LLC|L\.L\.C|LP|L\.P|"
-    r"S\.?A|A\.?G|N\.?V|S\.?E|B\.?V|A/S|ASA|AB|GmbH|Oyj|Holdings?)\.?)+$"
+# Legal forms only: what kind of entity a company is, never which one. "Holdings", "Group",
+# "Networks" are part of the name: "FNB Holdings Inc" and "FNB Inc" are two companies, and a call
+# filed under the wrong one is worse than a company listed twice (staff can merge two in the admin).
+# The common forms in any case and with or without dots ("INC.", "S.A.", "n.v."); the rarer ones
+# only as usually written, where another case could be a word ("Se", "Ab").
+_LEGAL_FORM_ANY_CASE = re.compile(
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|P\.?L\.?C|L\.?L\.?C|L\.?P|"
+    r"S\.?A|A\.?G|N\.?V|GmbH|Oyj)\.?)+$",
+    re.IGNORECASE,
 )
-_LEGAL_SUFFIX_NOCASE_WORDS = {
-    "ltd",
-    "limited",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "co",
-    "plc",
-    "llc",
-}
+_LEGAL_FORM_AS_WRITTEN = re.compile(r"(?:,?\s+(?:S\.?E|B\.?V|A/S|ASA|AB)\.?)+$")
 _TRAILING_TICKER = re.compile(r"\s*\((?:[A-Za-z]+\s*:\s*)?[A-Z][A-Z0-9.\-]{0,9}\)\s*$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _AMPERSAND_CO = re.compile(r"\s*&\s*Co\.?$")
@@ -49,8 +45,9 @@ _AMPERSAND_CO = re.compile(r"\s*&\s*Co\.?$")
 def clean_company_name(name: str) -> str:
     """The company's short name for grouping calls: "Allot Ltd (ALLT)" and "Allot's" both give "Allot".
 
-    Strips a trailing ticker in parentheses, a possessive, and legal suffixes (Ltd, Inc., Corporation,
-    plc, SA, AG, NV, Holdings...). Words that are part of the name ("Networks", "Technologies") stay.
+    Strips a trailing ticker in parentheses, a possessive, and legal forms (Ltd, Inc., Corporation,
+    plc, SA, AG, NV, LLC...) and nothing else: words that are part of the name ("Holdings", "Group",
+    "Networks", "Technologies") stay.
     """
     cleaned = " ".join(name.split())
     while True:
@@ -58,19 +55,11 @@ def clean_company_name(name: str) -> str:
         cleaned = _TRAILING_TICKER.sub("", cleaned)
         cleaned = _POSSESSIVE.sub("", cleaned)
         cleaned = _AMPERSAND_CO.sub("", cleaned)
-        candidate = _strip_suffix_nocase(_LEGAL_SUFFIX.sub("", cleaned)).rstrip(" ,")
+        candidate = _LEGAL_FORM_AS_WRITTEN.sub("", _LEGAL_FORM_ANY_CASE.sub("", cleaned)).rstrip(" ,")
         if candidate:  # never strip a name down to nothing ("Holdings" alone stays)
             cleaned = candidate
         if cleaned == before:
             return cleaned
-
-
-def _strip_suffix_nocase(name: str) -> str:
-    """ "ACME LTD" or "Acme inc." also lose their suffix (the regex above is case-sensitive for SA/AG...)."""
-    head, _, last = name.rpartition(" ")
-    if head and last.rstrip(".").casefold() in _LEGAL_SUFFIX_NOCASE_WORDS:
-        return head.rstrip(" ,")
-    return name
 
 
 def name_key(name: str) -> str:

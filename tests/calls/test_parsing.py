@@ -582,11 +582,11 @@ def test_json_layout_detected_by_content():
         ("Juniper Networks", "Juniper Networks"),
         ("Acme Inc.", "Acme"),
         ("Acme, Inc.", "Acme"),
-        ("Widget Technologies Holdings plc", "Widget Technologies"),
+        ("Widget Technologies Holdings plc", "Widget Technologies Holdings"),
         ("Siemens AG", "Siemens"),
         ("Holdings", "Holdings"),
         ("Smith & Co.", "Smith"),
-        ("Roche Holding AG", "Roche"),
+        ("Roche Holding AG", "Roche Holding"),
     ],
 )
 def test_clean_company_name(raw, clean):
