@@ -22,11 +22,13 @@ from .inference import (
     turn_text,
 )
 from .jsonformat import looks_like_json, parse_json_transcript
-from .layouts import TITLE_LINE, split_turns, title_line_period
+from .layouts import TITLE_LINE, read_text, title_line_period
 from .model import (
     Exchange,
+    LabelledTurn,
     Paragraph,
     ParseWarning,
+    ReadLayout,
     Role,
     Section,
     Speaker,
@@ -38,8 +40,10 @@ from .names import clean_company_name, strip_possessive
 
 __all__ = [
     "Exchange",
+    "LabelledTurn",
     "Paragraph",
     "ParseWarning",
+    "ReadLayout",
     "Role",
     "Section",
     "Speaker",
@@ -56,40 +60,47 @@ _METADATA_TURNS = 4
 
 
 def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
-    """Parse one transcript file. `filename` is only used in messages and, for JSON, for the period."""
+    """Parse one transcript file. `filename` is read for the period and ticker when the text lacks them."""
     text, warnings = decode(data)
     if looks_like_json(text):
         transcript = parse_json_transcript(text, filename=filename)
     else:
-        transcript = _parse_text(text)
+        read = read_text(text)
+        transcript = transcript_from_layout(read)
+        _fill_metadata(transcript, [line for _, line in read.header[:200]])
+        transcript.warnings.sort(key=lambda warning: warning.line)
     transcript.warnings[:0] = warnings
     return transcript
 
 
-def _parse_text(text: str) -> Transcript:
-    split = split_turns(text)
+def transcript_from_layout(read: ReadLayout) -> Transcript:
+    """Sections, exchanges and roles for the turns a reader found."""
     turns = [
         Turn(
-            speaker_line=raw.speaker.text,
-            name=raw.speaker.name,
-            title=raw.speaker.title,
-            firm=raw.speaker.firm,
+            speaker_line=raw.label,
+            name=raw.name,
+            title=raw.title,
+            firm=raw.firm,
             role=Role.UNKNOWN,
             section=Section.PREPARED,
             line=raw.line,
             paragraphs=raw.paragraphs,
         )
-        for raw in split.turns
+        for raw in read.turns
     ]
-    role_only = [raw.speaker.role_only for raw in split.turns]
-    transcript = Transcript(layout=split.layout, turns=turns, warnings=list(split.warnings))
-    heading_index = next((i for i, raw in enumerate(split.turns) if raw.after_qa_heading), None)
-    qa_start = find_qa_start(turns, heading_index)
-    assign_exchanges_and_roles(transcript, qa_start, role_only)
+    role_only = [raw.role_only for raw in read.turns]
+    hints = [raw.role for raw in read.turns]
+    transcript = Transcript(
+        layout=read.layout, turns=turns, warnings=list(read.warnings), line_counts=dict(read.line_counts)
+    )
+    stated = [raw.section for raw in read.turns]
+    qa_start = next((i for i, section in enumerate(stated) if section == Section.QA), None)
+    if qa_start is None:
+        heading_index = next((i for i, raw in enumerate(read.turns) if raw.after_qa_heading), None)
+        qa_start = find_qa_start(turns, heading_index, hints)
+    assign_exchanges_and_roles(transcript, qa_start, role_only, hints)
     if any(role_only):
         name_role_only_executives(transcript, qa_start, role_only)
-    _fill_metadata(transcript, [text for _, text in split.header])
-    transcript.warnings.sort(key=lambda warning: warning.line)
     return transcript
 
 

@@ -80,23 +80,37 @@ def opens_qa(turn: Turn) -> bool:
 # --- Sections ---------------------------------------------------------------------------------------
 
 
-def find_qa_start(turns: list[Turn], heading_index: int | None) -> int:
-    """Index of the first Q&A turn: the operator turn that opens the questions (len(turns) if none).
+def find_qa_start(
+    turns: list[Turn], heading_index: int | None, hints: list[Role | None] | None = None
+) -> int:
+    """Index of the first Q&A turn (len(turns) if none).
 
-    A "Questions and Answers" heading wins. Otherwise the first operator turn after someone else has
-    spoken that announces a questioner or the Q&A (the welcome usually mentions the Q&A too, hence
-    "after someone else has spoken"). Failing that, the first turn titled Analyst.
+    The first operator turn after someone else has spoken that announces a questioner or the Q&A
+    (the welcome usually mentions the Q&A too, hence "after someone else has spoken"); a "Questions
+    and Answers" heading wins unless an operator announced a named questioner before it (some files
+    head only a later part, such as a media Q&A). Failing both, the first turn of a questioner the
+    file marks (a participant listed as an analyst, a "Q" mark, a title that says Analyst).
     """
-    if heading_index is not None:
-        return heading_index
+    hints = hints or [None] * len(turns)
     someone_spoke = False
+    cue_index: int | None = None
+    named_index: int | None = None
     for index, turn in enumerate(turns):
         if turn.name != "Operator":
             someone_spoke = True
-        elif someone_spoke and opens_qa(turn):
-            return index
+        elif someone_spoke:
+            announcement = parse_announcement(turn)
+            if announcement is not None:
+                cue_index = index if cue_index is None else cue_index
+                if announcement.name:
+                    named_index = index
+                    break
+    if heading_index is not None:
+        return min(heading_index, named_index) if named_index is not None else heading_index
+    if cue_index is not None:
+        return cue_index
     for index, turn in enumerate(turns):
-        if _ANALYST_TITLE.search(turn.title):
+        if hints[index] == Role.ANALYST or _ANALYST_TITLE.search(turn.title):
             return index
     return len(turns)
 
@@ -104,18 +118,36 @@ def find_qa_start(turns: list[Turn], heading_index: int | None) -> int:
 # --- Exchanges and roles ----------------------------------------------------------------------------
 
 
-def assign_exchanges_and_roles(transcript: Transcript, qa_start: int, role_only: list[bool]) -> None:
+def assign_exchanges_and_roles(
+    transcript: Transcript, qa_start: int, role_only: list[bool], hints: list[Role | None] | None = None
+) -> None:
     """Set sections, exchanges, roles and analysts' names/firms on the transcript's turns.
 
-    Exchange.first_turn is the questioner's first turn, NOT the operator's announcement: the exchange
-    holds the question and its answers; the announcement belongs to the operator (exchange None).
-    An exchange runs to the last turn before the next operator turn.
+    Roles follow behaviour: who asks after an announcement is an analyst, whatever the title says;
+    what the file states (participant lists, Q/A marks, role columns) decides the rest and lets a
+    file without an operator be read. Exchange.first_turn is the questioner's first turn, NOT the
+    operator's announcement; an exchange runs to the last turn before the next slot opens.
     """
     turns = transcript.turns
+    hints = hints or [None] * len(turns)
     identity = [_identity(turn, only) for turn, only in zip(turns, role_only, strict=True)]
     prepared = {identity[i] for i in range(qa_start) if turns[i].name != "Operator"}
     for index, turn in enumerate(turns):
         turn.section = Section.PREPARED if index < qa_start else Section.QA
+    stated = _stated_sides(turns, identity, hints)
+    operator_in_qa = any(turn.name == "Operator" for turn in turns[qa_start:])
+
+    def company_side(index: int) -> bool:
+        return identity[index] in prepared or stated.get(identity[index]) == Role.EXECUTIVE
+
+    def asks(index: int) -> bool:
+        side = stated.get(identity[index])
+        if side == Role.ANALYST or (_ANALYST_TITLE.search(turns[index].title) and not company_side(index)):
+            return True
+        # No operator and nothing stated: a newcomer who asks a question opens a slot.
+        return (
+            not operator_in_qa and side is None and not company_side(index) and "?" in turn_text(turns[index])
+        )
 
     questioner_turns: set[int] = set()
     pending: Announcement | None = None
@@ -126,35 +158,61 @@ def assign_exchanges_and_roles(transcript: Transcript, qa_start: int, role_only:
         if turn.name == "Operator":
             current, pending = None, parse_announcement(turn)
             continue
+        opened = False
         if pending is not None:
-            # A speaker from the prepared remarks right after an announcement is management adding
-            # something, not a questioner (role-only analyst lines never occur in the prepared part).
-            if identity[index] not in prepared:
+            # Someone from the company right after an announcement is management adding something,
+            # or the announced caller never came on the line: no slot.
+            if not company_side(index):
                 current = _open_exchange(transcript, pending, turn, index, role_only[index])
-                current_identity = identity[index]
+                current_identity, opened = identity[index], True
             pending = None
+        elif identity[index] != current_identity and asks(index):
+            current = _open_exchange(transcript, Announcement("", ""), turn, index, role_only[index])
+            current_identity, opened = identity[index], True
         if current is not None:
             current.last_turn = index
             turn.exchange = len(transcript.exchanges) - 1
             if identity[index] == current_identity:
                 questioner_turns.add(index)
-                turn.firm = current.firm
+                turn.firm = turn.firm or current.firm
+                if opened and not current.firm:
+                    current.firm = turn.firm
                 if role_only[index] and current.questioner:
                     turn.name = current.questioner
-
-    if not transcript.exchanges:
-        _exchanges_without_operator(transcript, qa_start, identity, questioner_turns)
+        if not opened and company_side(index) and "question" in turn_text(turn).casefold():
+            # A host who moderates: "our next question comes from Jane Doe with Calder".
+            announcement = parse_announcement(turn)
+            if (
+                announcement is not None
+                and len(announcement.name.split()) >= 2
+                and name_key(announcement.name) != name_key(turn.name)
+            ):
+                pending = announcement
 
     analysts = {identity[i] for i in questioner_turns}
     for index, turn in enumerate(turns):
         if turn.name == "Operator":
             turn.role = Role.OPERATOR
-        elif identity[index] in analysts or (
-            _ANALYST_TITLE.search(turn.title) and identity[index] not in prepared
-        ):
+        elif identity[index] in analysts:
+            turn.role = Role.ANALYST
+        elif identity[index] in prepared:
+            turn.role = Role.EXECUTIVE
+        elif stated.get(identity[index]) is not None:
+            turn.role = stated[identity[index]]
+        elif _ANALYST_TITLE.search(turn.title):
             turn.role = Role.ANALYST
         else:
             turn.role = Role.EXECUTIVE
+
+
+def _stated_sides(turns: list[Turn], identity: list[str], hints: list[Role | None]) -> dict[str, Role]:
+    """Side each person is given by the file (lists, marks, columns); a person stated both ways is
+    left to behaviour."""
+    sides: dict[str, set[Role]] = {}
+    for index, hint in enumerate(hints):
+        if hint in (Role.ANALYST, Role.EXECUTIVE) and turns[index].name != "Operator":
+            sides.setdefault(identity[index], set()).add(hint)
+    return {key: next(iter(found)) for key, found in sides.items() if len(found) == 1}
 
 
 def _identity(turn: Turn, role_only: bool) -> str:
@@ -170,7 +228,7 @@ def _open_exchange(
         questioner, introduced_as = announced, ""
     else:
         questioner = turn.name
-        introduced_as = announced if announced and name_key(announced) != name_key(questioner) else ""
+        introduced_as = announced if announced and not _same_person(announced, questioner) else ""
     exchange = Exchange(questioner, introduced_as, announcement.firm, index, index)
     transcript.exchanges.append(exchange)
     if role_only and not announced:
@@ -182,27 +240,8 @@ def _open_exchange(
     return exchange
 
 
-def _exchanges_without_operator(
-    transcript: Transcript, qa_start: int, identity: list[str], questioner_turns: set[int]
-) -> None:
-    """No operator announcements: each run of turns opened by an analyst-titled speaker is a slot."""
-    turns = transcript.turns
-    current: Exchange | None = None
-    current_identity = ""
-    for index in range(qa_start, len(turns)):
-        turn = turns[index]
-        if turn.name == "Operator":
-            current = None
-            continue
-        if _ANALYST_TITLE.search(turn.title) and identity[index] != current_identity:
-            current = Exchange(turn.name, "", "", index, index)
-            transcript.exchanges.append(current)
-            current_identity = identity[index]
-        if current is not None:
-            current.last_turn = index
-            turn.exchange = len(transcript.exchanges) - 1
-            if identity[index] == current_identity:
-                questioner_turns.add(index)
+def _same_person(a: str, b: str) -> bool:
+    return name_key(a) == name_key(b)
 
 
 # --- Names behind role-only speaker lines -------------------------------------------------------------

@@ -1,54 +1,44 @@
-"""Text -> raw turns: which lines are speaker lines, which are boilerplate, which are speech.
+"""Plain text -> labelled turns, reading each file's own speaker-label convention from its evidence.
 
-Four text layouts are known (see ../shared/seeds/README.md) plus a cheap "Name: text" one:
+No list of publishers: every line is first read for what it *could* be (labels.py: a label alone on a
+line, a label before a colon, an affiliation line under a name, a heading, page furniture), then the
+whole file decides which candidates are labels:
 
-- "bullets":    every line is a `  • ` bullet, speaker lines included; blank lines between.
-- "lines":      one sentence per line; speaker lines `Name - Title` or `Operator`.
-- "bilingual":  every speaker line twice in a row; each English paragraph followed by its Chinese
-                translation on the next line.
-- "roles-only": speaker lines give a role only (`- CEO`, `- Analyst`); names are inferred later.
-- "name-colon": `Name: text` or `Name - Title: text` on one line.
+- a name that recurs as a label, a participant list that lists it, or an operator who announces it
+  ("our next question comes from Jane Doe with Calder") confirms it;
+- a bare name alone on a line is a label only when confirmed, or when the line under it reads as
+  its affiliation ("Analyst, Calder Partners", "Acme Inc. - CFO");
+- `Name - Title` lines are labels on their own shape, as are the operator and "Unidentified ...";
+- `Name: text` lines are labels when the file uses that shape for confirmed names.
 
-The detector only picks the layout; the same line classifier serves them all, with two switches
-(doubled speaker lines and translation lines for "bilingual", inline speech for "name-colon").
+Seed layouts keep their switches: bilingual files double every label and follow each English
+paragraph with its Chinese line; bullet files put every line, labels included, in a bullet.
+Hard-wrapped text (PDF conversions) is joined back into paragraphs.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 
-from .model import Paragraph, ParseWarning, TranscriptError
-from .names import NAME, NAME_WORD, name_key
+from .labels import (
+    Label,
+    clean_line,
+    ends_sentence,
+    has_title_word,
+    looks_like_name,
+    looks_like_rest,
+    parse_inline_label,
+    parse_label,
+    side_from_affiliation,
+    split_rest,
+)
+from .model import LabelledTurn, Paragraph, ParseWarning, ReadLayout, Role, TranscriptError
+from .names import name_key
 
 _BULLET = re.compile(r"^\s*[•●▪◦·‣∙]\s*")
-_OPERATOR = re.compile(r"(?:conference\s+(?:call\s+)?)?operator", re.IGNORECASE)
-_ROLE_ONLY = re.compile(r"[-–—]\s*(?P<title>[^\W\d_][\w&/,.'’()\s\-]{0,70})")
-_NAMED = re.compile(rf"(?P<name>{NAME})\s+[-–—]{{1,2}}\s+(?P<title>\S.{{0,119}})")
-_FIRM_TITLE_SPLIT = re.compile(r"\s+[-–—]{1,2}\s+")
-_BARE_NAME = re.compile(rf"{NAME_WORD}(?:\s+(?:[a-z]{{2,4}}\s+)?{NAME_WORD}){{1,5}}")
-_COLON_SPEAKER = re.compile(
-    rf"(?P<speaker>Operator|{NAME}(?:\s+[-–—]\s+[^:]{{1,80}})?)\s*:(?:\s+(?P<rest>\S.*))?"
-)
-
-# Words that start sentences, never names: keeps "Thanks - Operator" or "Good Morning Everyone" out.
-_SENTENCE_STARTERS = (
-    "a an and as at but for from good great hello hi i in it just let no not now of ok okay on our please "
-    "right so sure thank thanks that the then there this to we well what when where which who why yeah yes "
-    "you your"
-)
-_NOT_A_FIRST_NAME = frozenset(_SENTENCE_STARTERS.split())
-# With a one-word name ("Ashwin - Analyst") the title must look like one.
-_TITLE_WORD = re.compile(
-    r"\b(?:analyst|ceo|cfo|coo|cto|cio|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|chair|"
-    r"manager|head|founder|partner|treasurer|controller|secretary|counsel|executive|relations|"
-    r"representative|investor|associate|strategist|economist|principal|md)\b",
-    re.IGNORECASE,
-)
-_ABBREVIATION_END = re.compile(
-    r"(?:\b(?:Inc|Co|Ltd|Corp|Jr|Sr|Bros|Intl|Dept|Assoc)|\b(?:[A-Z]\.){1,3}[A-Z]?)\.$"
-)
-
 _DISCLAIMER = "使用警語"
 _BOILERPLATE_EXACT = frozenset({"完整原文"})
 # "Allot Ltd (ALLT) 2013 Q1 法說會逐字稿", "Acme Widgets Inc (ACMW) Q3 2022 Earnings Call".
@@ -56,58 +46,84 @@ TITLE_LINE = re.compile(
     r"^(?P<company>.+?)\s*\((?P<ticker>[A-Z][A-Z0-9.\-]{0,9})\)\s*"
     r"(?:(?P<year>(?:19|20)\d{2})\s*Q(?P<quarter>[1-4])|Q(?P<quarter_first>[1-4])\s*(?P<year_after>(?:19|20)\d{2}))\b"
 )
-# Copied from PDFs or publishers' pages, never speech: copyright lines and page markers.
+# Copied from PDFs or publishers' pages, never speech: copyright lines, page markers, rules, links.
 _PAGE_FURNITURE = re.compile(
-    r"(?:copyright\b|\(c\)\s*\d{4}|©).*|.*\ball rights reserved\.?"
-    r"|page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d{1,3}\s*[-–—]",
+    r"(?:copyright\b|\(c\)\s*\d{4}|©).*|.*\ball rights reserved\.?.*"
+    r"|page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,4}|[-=_.…·*~ ]{3,}"
+    r"|(?:https?://|www\.)\S*.*|\S+\.(?:com|net|org)(?:/\S*)?(?:\s+\d{1,4})?"
+    r"|total\s+pages?\s*:?\s*\d+|\d{1,3}\s*/\s*\d{1,3}|corrected\s+transcript|edited\s+transcript"
+    r"|e\s*d\s*i\s*t\s*e\s*d\s+v\s*e\s*r\s*s\s*i\s*o\s*n|\[?(?:slide|page)\s+\d+\]?[^.]{0,80}"
+    r"|image\s+source:.*|\[operator\s+signoff\]",
     re.IGNORECASE,
 )
 # "[00:12:34] Thank you." or "(01:05) Thank you.": the time is not part of what was said.
 _TIMESTAMP = re.compile(r"^[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Page headers repeat with the company, the period or a date: a line seen three times or more that
+# carries a digit, a ticker in parentheses or a transcript word is furniture, never a label.
+_HEADER_WORDS = re.compile(
+    r"\d|\([A-Z]{1,6}\)|\btranscripts?\b|\bearnings\b|\bconference\s+call\b|\bcallstreet\b|\bfactset\b",
+    re.IGNORECASE,
+)
+
+# What a title page states: the call, the period, the date, a ticker, "Field: value" lines.
+_HEADER_LINE = re.compile(
+    r"\d|\([A-Z][A-Z0-9.:\- ]{0,14}\)|^[\w /\[\]]{1,30}:\s*\S|^\[.*\]$|"
+    r"\b(?:earnings|call|conference|transcripts?|results|quarter|fiscal|webcast|presentation|participants|"
+    r"event|brief|edited|version|streetevents|thomson|reuters|refinitiv|factset|s&p|date|time)\b|"
+    r"[\u3400-\u9fff]",
+    re.IGNORECASE,
+)
 
 _HEADINGS = {
     "presentation": "prepared",
     "prepared remarks": "prepared",
+    "prepared remarks section": "prepared",
     "management discussion section": "prepared",
+    "management discussion": "prepared",
+    "opening remarks": "prepared",
+    "full conference call transcript": "prepared",
+    "transcript": "prepared",
     "questions and answers": "qa",
     "question and answer": "qa",
     "question and answer session": "qa",
     "questions and answers session": "qa",
+    "question and answer section": "qa",
+    "questions and answer section": "qa",
     "q a": "qa",
     "q a session": "qa",
+    "q and a": "qa",
+    "q and a session": "qa",
+    "qa": "qa",
+    "qna": "qa",
+    "問答": "qa",
+    "问答": "qa",
+    "問答環節": "qa",
+    "问答环节": "qa",
     "call participants": "participants",
-    "corporate participants": "participants",
-    "conference call participants": "participants",
+    "corporate participants": "participants:executive",
+    "company participants": "participants:executive",
+    "company representatives": "participants:executive",
+    "executives": "participants:executive",
+    "management": "participants:executive",
+    "conference call participants": "participants:analyst",
+    "conference call participiants": "participants:analyst",
+    "other participants": "participants:analyst",
+    "analysts": "participants:analyst",
+    "attendees": "participants:analyst",
     "participants": "participants",
+    "speakers": "participants",
 }
+_SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
+_FACTSET_MARK = re.compile(r"^(?P<affiliation>.+?)\s+(?P<mark>[QA])$")
+_WRAP_END = re.compile(r"[.!?:;\"”’)\]…。！？」』]$")
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-@dataclass
-class SpeakerLine:
-    text: str  # as written, bullet and surrounding spaces removed
-    name: str  # "Operator", the person's name, or for role-only lines the role ("CEO")
-    title: str  # "" when none
-    is_operator: bool = False
-    role_only: bool = False  # "- CEO": the line gives a role, the name has to be inferred
-    firm: str = ""  # "Jane Doe - Calder Partners - Analyst": the firm the line itself gives
-
-
-@dataclass
-class RawTurn:
-    speaker: SpeakerLine
-    line: int
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    after_qa_heading: bool = False  # a "Questions and Answers" heading came just before this turn
-
-
-@dataclass
-class SplitText:
-    layout: str
-    turns: list[RawTurn]
-    header: list[tuple[int, str]]  # (line, text) of boilerplate and lines before the first speaker line
-    warnings: list[ParseWarning]
+# The operator's announcements that confirm a name as a speaker: "our next question comes from Jane
+# Doe with Calder", "the first question is from the line of Jane Doe of Calder".
+_ANNOUNCED = re.compile(
+    r"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+)?to|\bmove\s+(?:on\s+)?to|\bcomes?\s+from|\bis)\s+"
+    r"(?:the\s+line\s+of\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){1,3})"
+)
 
 
 def is_cjk_line(text: str) -> bool:
@@ -118,12 +134,13 @@ def is_cjk_line(text: str) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
+    """Lines that are never speech: the seeds' disclaimer and title, copyright and page markers."""
     return (
         text.startswith(_DISCLAIMER)
         or text in _BOILERPLATE_EXACT
         or "逐字稿" in text
         or bool(TITLE_LINE.match(text))
-        or bool(_PAGE_FURNITURE.fullmatch(text))
+        or (len(text) < 300 and bool(_PAGE_FURNITURE.fullmatch(text)))
     )
 
 
@@ -133,229 +150,494 @@ def title_line_period(match: re.Match[str]) -> tuple[int, int]:
 
 
 def heading_kind(text: str) -> str | None:
-    key = re.sub(r"[^a-z]+", " ", text.casefold()).strip()
-    return _HEADINGS.get(key) if len(text) < 60 else None
-
-
-def parse_speaker_line(text: str, *, allow_bare_name: bool = False) -> SpeakerLine | None:
-    """The speaker line `text` announces, or None when it is speech.
-
-    Conservative on purpose: a sentence taken for a speaker line splits a turn and corrupts every
-    count, while a missed speaker line only merges two turns (and usually shows up as a warning).
-    """
-    if len(text) > 140:
+    """ "prepared", "qa", "participants", "participants:executive", "participants:analyst" or None."""
+    if len(text) > 70:
         return None
-    if _OPERATOR.fullmatch(text):
-        return SpeakerLine(text, "Operator", "", is_operator=True)
-    role = _ROLE_ONLY.fullmatch(text)
-    if role:
-        title = role["title"].strip()
-        if _is_title(title, max_words=8):
-            return SpeakerLine(text, title, title, role_only=True)
+    if _SPACED.match(text):  # "Q U E S T I O N S  A N D  A N S W E R S"
+        text = "  ".join(part.replace(" ", "") for part in re.split(r"\s{2,}", text))
+        text = re.sub(r"(?<=[a-z])(?=and[A-Z])|(?<=[A-Z])(?=AND[A-Z])", " ", text)
+        text = text.replace("AND", " AND ")
+    text = re.sub(r"^(?:slide\s+\d+\s*[,:.\-–]\s*)", "", text, flags=re.IGNORECASE)
+    key = re.sub(r"[^a-z\u4e00-\u9fff]+", " ", text.casefold().replace("&", " and ")).strip()
+    return _HEADINGS.get(key)
+
+
+def parse_speaker_line(text: str, *, allow_bare_name: bool = False) -> Label | None:
+    """The label a line alone could be (kept for callers that test one line)."""
+    label = parse_label(clean_line(text))
+    if label and label.kind == "person" and not label.rest and not allow_bare_name:
         return None
-    named = _NAMED.fullmatch(text)
-    if named:
-        name, title = named["name"].strip(), named["title"].strip()
-        firm = ""
-        # "Name - Firm - Title" / "Name -- Firm -- Analyst": the last part is the title.
-        parts = _FIRM_TITLE_SPLIT.split(title)
-        if len(parts) == 2 and parts[0] and parts[1]:
-            firm, title = parts[0].strip(), parts[1].strip()
-        if _is_name(name) and _is_title(title) and (" " in name or _TITLE_WORD.search(title)):
-            return SpeakerLine(text, name, title, firm=firm)
-        return None
-    if allow_bare_name and _BARE_NAME.fullmatch(text) and _is_name(text):
-        return SpeakerLine(text, text, "")
-    return None
+    return label
 
 
-def _is_name(name: str) -> bool:
-    first = name.split()[0].rstrip(".,").casefold()
-    return first not in _NOT_A_FIRST_NAME and not name.endswith(",")
+@dataclass
+class _Entry:
+    line: int
+    text: str  # cleaned: no bullet, markdown, turn counter
+    gap_before: bool  # a blank line came before it
+    bullet: bool
+    kind: str = "text"  # text, furniture, heading, roster, label, inline, affiliation
+    label: Label | None = None
+    speech: str = ""
+    affiliation: str = ""  # title/firm text of the affiliation line(s) under a label
+    mark: str = ""  # FactSet's Q/A mark on the affiliation line
 
 
-def _is_title(title: str, *, max_words: int = 16) -> bool:
-    if not title or len(title.split()) > max_words or "?" in title or "!" in title or " -- " in title:
-        return False
-    if not (title[0].isupper() or title[0].isdigit() or _TITLE_WORD.match(title)):
-        return False
-    ends_like_sentence = title.endswith(".") and not _ABBREVIATION_END.search(title)
-    return title[-1] not in ",;:" and not ends_like_sentence
+@dataclass
+class _RosterEntry:
+    name: str
+    title: str
+    firm: str
+    side: str  # "executive", "analyst" or ""
 
 
-def detect_layout(lines: list[str]) -> str:
-    """Pick the layout from counts over the whole file; no flag needed."""
-    content = [line for line in lines if line.strip() and not is_boilerplate(line.strip())]
-    if not content:
-        raise TranscriptError("the file has no text besides boilerplate")
-    bullets = sum(1 for line in content if _BULLET.match(line))
-    stripped = [_BULLET.sub("", line).strip() for line in content]
-    cjk = sum(1 for line in stripped if is_cjk_line(line))
-    role_only = named = 0
-    for line in stripped:
-        speaker = parse_speaker_line(line)
-        if speaker and speaker.role_only:
-            role_only += 1
-        elif speaker:
-            named += 1
-    if cjk * 5 >= len(content):
-        return "bilingual"
-    if bullets * 2 >= len(content):
-        return "bullets"
-    if role_only >= 2 and role_only >= named:
-        return "roles-only"
-    if named >= 2:
-        return "lines"
-    colon = sum(1 for line in stripped if _colon_speaker(line))
-    if colon >= 2:
-        return "name-colon"
-    if named:
-        return "lines"
-    raise TranscriptError(
-        "no speaker lines found: expected lines such as 'Operator', 'Jane Doe - CFO', '- Analyst' "
-        "or 'Jane Doe: ...'"
-    )
+def read_text(text: str) -> ReadLayout:
+    """Read a plain-text transcript into labelled turns; TranscriptError when it has no labels."""
+    return _Reader(text).read()
 
 
-def _colon_speaker(text: str) -> tuple[SpeakerLine, str] | None:
-    match = _COLON_SPEAKER.fullmatch(text)
-    if not match:
-        return None
-    speaker_text = match["speaker"].strip()
-    speaker = parse_speaker_line(speaker_text, allow_bare_name=True)
-    if speaker is None or speaker.role_only:
-        return None
-    return speaker, (match["rest"] or "").strip()
-
-
-def split_turns(text: str) -> SplitText:
-    """Classify every line and group them into turns (speaker line + paragraphs)."""
-    raw_lines = text.split("\n")
-    layout = detect_layout(raw_lines)
-    # (1-based line, content without bullet); blank lines carry no meaning in any layout.
-    entries = [(i + 1, _BULLET.sub("", line).strip()) for i, line in enumerate(raw_lines)]
-    entries = [(n, line) for n, line in entries if line]
-    splitter = _Splitter(layout, entries)
-    splitter.run()
-    if not splitter.turns:
-        raise TranscriptError(f"no speaker lines found in a file that looked like the '{layout}' layout")
-    return SplitText(layout, splitter.turns, splitter.header, splitter.warnings)
-
-
-class _Splitter:
-    def __init__(self, layout: str, entries: list[tuple[int, str]]) -> None:
-        self.layout = layout
-        self.entries = entries
-        self.turns: list[RawTurn] = []
-        self.header: list[tuple[int, str]] = []
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.entries: list[_Entry] = []
+        gap = False
+        for number, raw in enumerate(text.split("\n"), start=1):
+            if not raw.strip():
+                gap = True
+                continue
+            bullet = bool(_BULLET.match(raw))
+            cleaned = _TIMESTAMP.sub("", clean_line(raw)) if len(raw) < 100_000 else raw.strip()
+            self.entries.append(_Entry(number, cleaned or raw.strip(), gap, bullet))
+            gap = False
         self.warnings: list[ParseWarning] = []
-        self.pending_qa_heading = False
-        self.in_participants_list = False
-        # Bare names ("Kenny Green") count as speaker lines outside bilingual files only when the same
-        # person also has a `Name - Title` line somewhere: a lone capitalised phrase is too ambiguous.
-        self.known_names: set[str] = set()
-        if layout != "bilingual":
-            for _, line in entries:
-                speaker = parse_speaker_line(line)
-                if speaker and not speaker.role_only and not speaker.is_operator:
-                    self.known_names.add(name_key(speaker.name))
+        self.roster: dict[str, _RosterEntry] = {}
+        self.roster_lines: list[tuple[str, str]] = []  # (text, side) for names joined to firms
+        self.layout = "text"
 
-    def run(self) -> None:
-        i = 0
-        while i < len(self.entries):
-            i = self.step(i)
-        for turn in self.turns:
+    # --- the whole pass ------------------------------------------------------------------------------
+
+    def read(self) -> ReadLayout:
+        if not self.entries:
+            raise TranscriptError("the file is empty")
+        self._mark_furniture()
+        content = [e for e in self.entries if e.kind == "text"]
+        if not content:
+            raise TranscriptError("the file has no text besides boilerplate")
+        self.bilingual = sum(1 for e in content if is_cjk_line(e.text)) * 5 >= len(content)
+        self.bullets = sum(1 for e in content if e.bullet) * 2 >= len(content)
+        self._mark_roster()
+        self._choose_labels()
+        turns, header, counts = self._assemble()
+        if not turns:
+            raise TranscriptError(
+                "no speaker lines found: expected lines such as 'Operator', 'Jane Doe - CFO', "
+                "'Jane Doe' above her affiliation, '- Analyst' or 'Jane Doe: ...'"
+            )
+        self._resolve_affiliations(turns)
+        return ReadLayout(
+            layout=self.layout, turns=turns, header=header, warnings=self.warnings, line_counts=counts
+        )
+
+    # --- furniture, headings, participant lists --------------------------------------------------------
+
+    def _mark_furniture(self) -> None:
+        repeats = Counter(e.text for e in self.entries if len(e.text) < 200)
+        for entry in self.entries:
+            text = entry.text
+            if is_boilerplate(text) or (
+                repeats[text] >= 3 and _HEADER_WORDS.search(text) and not parse_inline_label(text)
+            ):
+                entry.kind = "furniture"
+            elif heading_kind(text):
+                entry.kind = "heading"
+
+    def _mark_roster(self) -> None:
+        """Lines under a participants heading list people; nobody speaks there."""
+        side = ""
+        inside = False
+        for index, entry in enumerate(self.entries):
+            if entry.kind == "heading":
+                kind = heading_kind(entry.text) or ""
+                inside = kind.startswith("participants")
+                side = kind.partition(":")[2] if inside else ""
+                continue
+            if not inside or entry.kind != "text":
+                continue
+            label = parse_label(entry.text)
+            if (
+                (label and label.kind == "operator")
+                or len(entry.text) > 160
+                or (ends_sentence(entry.text) and len(entry.text.split()) > 8)
+            ):
+                inside = False
+                continue
+            entry.kind = "roster"
+            self.roster_lines.append((entry.text, side))
+            if label and label.kind == "person":
+                firm, title = split_rest(label.rest)
+                if not label.rest:
+                    following = self._next_of_kind(index, "text")
+                    if following is not None and self._affiliation(following) is not None:
+                        firm, title = split_rest(self._affiliation(following)[0])
+                self._add_roster(label.name, title, firm, side)
+
+    def _add_roster(self, name: str, title: str, firm: str, side: str) -> None:
+        side = side or side_from_affiliation(title, firm)
+        self.roster.setdefault(name_key(name), _RosterEntry(name, title, firm, side))
+
+    def _next_of_kind(self, index: int, kind: str) -> _Entry | None:
+        for entry in self.entries[index + 1 : index + 6]:
+            if entry.kind == "furniture":
+                continue
+            return entry if entry.kind == kind else None
+        return None
+
+    def _affiliation(self, entry: _Entry) -> tuple[str, str] | None:
+        """(affiliation, Q/A mark) when `entry` reads as the line under a name, else None."""
+        text = entry.text
+        mark = ""
+        factset = _FACTSET_MARK.match(text)
+        if factset and looks_like_rest(factset["affiliation"]):
+            text, mark = factset["affiliation"], factset["mark"]
+        if len(text) > 140 or len(text.split()) > 18 or ends_sentence(text) or not looks_like_rest(text):
+            return None
+        own = parse_label(text)
+        if own is not None and own.kind == "operator":
+            return None
+        if own is not None and own.kind == "person" and not own.rest and name_key(own.name) in self.roster:
+            return None  # the next person of a list, not this one's title
+        if not (mark or has_title_word(text) or " - " in text or "," in text):
+            return None
+        return text, mark
+
+    # --- which candidates are labels --------------------------------------------------------------------
+
+    def _choose_labels(self) -> None:
+        own: dict[int, Label] = {}
+        inline: dict[int, tuple[Label, str]] = {}
+        counts: Counter[str] = Counter()
+        for index, entry in enumerate(self.entries):
+            if entry.kind != "text":
+                continue
+            label = parse_label(entry.text)
+            if label is not None:
+                own[index] = label
+                counts[label.key] += 1
+                continue
+            found = parse_inline_label(entry.text)
+            if found is not None:
+                inline[index] = found
+                counts[found[0].key] += 1
+        announced = self._announced_names()
+        roster_loose = {_loose(key) for key in self.roster}
+
+        def confirmed(label: Label, *, times: int = 2) -> bool:
+            key = label.key
+            return (
+                counts[key] >= times
+                or key in self.roster
+                or _loose(key) in roster_loose
+                or key in announced
+                or _loose(key) in announced
+            )
+
+        with_rest = sum(1 for label in own.values() if label.kind == "person" and label.rest)
+        role_labels = sum(1 for label in own.values() if label.kind == "role")
+        side_labels = sum(1 for label in own.values() if label.kind == "side")
+        accepted_own: set[int] = set()
+        for index, label in own.items():
+            entry = self.entries[index]
+            ok = False
+            if label.kind in ("operator", "unnamed"):
+                ok = True
+            elif label.kind == "role":
+                ok = role_labels >= 2
+            elif label.kind == "side":
+                ok = side_labels >= 4
+            elif label.rest:
+                ok = confirmed(label) or has_title_word(label.rest) or with_rest >= 3
+            elif self.bilingual:
+                ok = self._doubled(index) and " " in label.name
+            elif " " in label.name or _is_cjk_name(label.name):
+                following = self._next_of_kind(index, "text")
+                ok = confirmed(label) or (following is not None and self._affiliation(following) is not None)
+            else:
+                ok = counts[label.key] >= 3 and (label.key in self.roster or label.key in announced)
+            if ok:
+                accepted_own.add(index)
+                entry.kind, entry.label = "label", label
+        inline_ok = [i for i, (label, _) in inline.items() if label.kind == "operator" or confirmed(label)]
+        use_inline = len(inline_ok) >= 2 or (inline_ok and not accepted_own)
+        if use_inline and len(inline_ok) >= 3:
+            # The file speaks in "Name: text" lines: a caller heard once is a label too, when the
+            # name has two words and what follows reads as speech, not a figure ("Gross Margin: 45%").
+            for index, (label, speech) in inline.items():
+                if (
+                    index not in inline_ok
+                    and label.kind == "person"
+                    and " " in label.name
+                    and speech[:1].isalpha()
+                ):
+                    inline_ok.append(index)
+            inline_ok.sort()
+        if use_inline:
+            for index in inline_ok:
+                label, speech = inline[index]
+                one_word = label.kind == "person" and " " not in label.name and not _is_cjk_name(label.name)
+                if one_word and counts[label.key] < 3:
+                    continue
+                entry = self.entries[index]
+                entry.kind, entry.label, entry.speech = "inline", label, speech
+        # The line under a bare label is its affiliation ("Analyst, Calder Partners Q").
+        for index in sorted(accepted_own):
+            entry = self.entries[index]
+            if entry.label.rest or entry.label.kind != "person":
+                continue
+            following_index = self._next_text_index(index)
+            if following_index is None:
+                continue
+            following = self.entries[following_index]
+            found = self._affiliation(following)
+            if found is None:
+                continue
+            following.kind = "affiliation"
+            entry.affiliation, entry.mark = found
+            # A firm wrapped onto a second short line: "JPMorgan Chase & Co, Research" / "Division".
+            after_index = self._next_text_index(following_index)
+            if after_index is not None:
+                after = self.entries[after_index]
+                if (
+                    (
+                        len(after.text.split()) <= 3
+                        and has_title_word(after.text)
+                        and not ends_sentence(after.text)
+                    )
+                    and after.text[:1].isupper()
+                    and parse_label(after.text) is None
+                ):
+                    after.kind = "affiliation"
+                    entry.affiliation = f"{entry.affiliation} {after.text}"
+
+    def _next_text_index(self, index: int) -> int | None:
+        for offset, entry in enumerate(self.entries[index + 1 : index + 6], start=index + 1):
+            if entry.kind == "furniture":
+                continue
+            return offset if entry.kind == "text" else None
+        return None
+
+    def _doubled(self, index: int) -> bool:
+        entries = self.entries
+        return (index + 1 < len(entries) and entries[index + 1].text == entries[index].text) or (
+            index > 0 and entries[index - 1].text == entries[index].text
+        )
+
+    def _announced_names(self) -> set[str]:
+        names: set[str] = set()
+        for entry in self.entries:
+            if entry.kind != "text" or len(entry.text) > 5000:
+                continue
+            for match in _ANNOUNCED.finditer(entry.text):
+                key = name_key(match["name"])
+                names.add(key)
+                names.add(_loose(key))
+        return names
+
+    # --- turns ----------------------------------------------------------------------------------------
+
+    def _assemble(self) -> tuple[list[LabelledTurn], list[tuple[int, str]], dict[str, int]]:
+        turns: list[LabelledTurn] = []
+        header: list[tuple[int, str]] = []
+        counts = Counter({"speech": 0, "speaker": 0, "header": 0, "ignored": 0})
+        pending_qa = False
+        page_break = False
+        double_spaced = self._double_spaced()
+        wrapped = self._hard_wrapped()
+        previous: _Entry | None = None
+        entries = self.entries
+        index = 0
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if entry.kind in ("furniture", "heading", "roster"):
+                counts["header"] += 1
+                header.append((entry.line, entry.text))
+                if entry.kind == "heading" and heading_kind(entry.text) == "qa":
+                    pending_qa = True
+                page_break = page_break or entry.kind == "furniture"
+                continue
+            if entry.kind == "affiliation":
+                counts["speaker"] += 1
+                continue
+            if entry.kind in ("label", "inline"):
+                label = entry.label
+                counts["speaker"] += 1
+                if self.bilingual:
+                    while index < len(entries) and entries[index].text == entry.text:
+                        counts["speaker"] += 1
+                        index += 1
+                last = turns[-1] if turns else None
+                same = last is not None and last.label == label.text
+                if same and (not last.paragraphs or page_break) and entry.kind == "label":
+                    # A label repeated after a page break, or twice with nothing between: one turn.
+                    if not last.paragraphs:
+                        self._warn(
+                            entry.line,
+                            f"speaker line '{entry.text}' repeated with no text in between; merged",
+                        )
+                else:
+                    turns.append(self._turn(entry, after_qa_heading=pending_qa))
+                    pending_qa = False
+                page_break = False
+                previous = None
+                if entry.kind == "inline" and entry.speech:
+                    turns[-1].paragraphs.append(Paragraph(entry.speech, entry.line))
+                    counts["speech"] += 1
+                    previous = entry
+                continue
+            # Speech.
+            if not turns:
+                if _HEADER_LINE.search(entry.text) or (entry.text.isupper() and len(entry.text) < 120):
+                    counts["header"] += 1
+                else:
+                    counts["ignored"] += 1
+                    self._warn(entry.line, "text before the first speaker line belongs to no turn; ignored")
+                header.append((entry.line, entry.text))
+                continue
+            counts["speech"] += 1
+            paragraphs = turns[-1].paragraphs
+            if self.bilingual and is_cjk_line(entry.text):
+                if paragraphs and not paragraphs[-1].translation:
+                    paragraphs[-1].translation = entry.text
+                    paragraphs[-1].translation_line = entry.line
+                else:
+                    self._warn(entry.line, "Chinese line with no English paragraph before it; ignored")
+                previous = None
+                continue
+            joins = (
+                wrapped
+                and previous is not None
+                and paragraphs
+                and (double_spaced or not entry.gap_before or page_break)
+                and not _WRAP_END.search(paragraphs[-1].text)
+            )
+            if joins:
+                paragraphs[-1].text = f"{paragraphs[-1].text} {entry.text}"
+            else:
+                paragraphs.append(Paragraph(entry.text, entry.line))
+            previous = entry
+            page_break = False
+        counts["read"] = len(entries)
+        for turn in turns:
             if not turn.paragraphs:
-                self.warn(turn.line, f"speaker line '{turn.speaker.text}' has no text after it")
-            elif self.layout == "bilingual":
+                self._warn(turn.line, f"speaker line '{turn.label}' has no text after it")
+            elif self.bilingual:
                 for paragraph in turn.paragraphs:
                     if not paragraph.translation:
-                        self.warn(paragraph.line, "paragraph has no Chinese translation after it")
+                        self._warn(paragraph.line, "paragraph has no Chinese translation after it")
+        if self.bilingual:
+            self.layout = "bilingual"
+        elif self.bullets:
+            self.layout = "bullets"
+        elif any(turn.role_only for turn in turns) and sum(t.role_only for t in turns) * 2 >= len(turns):
+            self.layout = "roles-only"
+        elif any(e.kind == "inline" for e in entries):
+            self.layout = "name-colon"
+        elif any(e.kind == "affiliation" for e in entries):
+            self.layout = "name-over-affiliation"
+        else:
+            self.layout = "lines"
+        return turns, header, dict(counts)
 
-    def warn(self, line: int, message: str) -> None:
+    def _turn(self, entry: _Entry, *, after_qa_heading: bool) -> LabelledTurn:
+        label = entry.label
+        firm, title = split_rest(entry.affiliation or label.rest)
+        role: Role | None = None
+        if label.kind == "operator":
+            name = "Operator"
+        elif label.kind == "role":
+            name, title, firm = label.name, label.name, ""
+        else:
+            name = label.name
+        if entry.mark:
+            role = Role.ANALYST if entry.mark == "Q" else Role.EXECUTIVE
+        elif label.side:
+            role = Role(label.side)
+        return LabelledTurn(
+            label=label.text,
+            name=name,
+            line=entry.line,
+            title=title,
+            firm=firm,
+            role=role,
+            role_only=label.kind == "role",
+            after_qa_heading=after_qa_heading,
+        )
+
+    def _resolve_affiliations(self, turns: list[LabelledTurn]) -> None:
+        """Titles, firms and sides from the participant lists, for labels that give none."""
+        names = {name_key(turn.name) for turn in turns}
+        for text, side in self.roster_lines:
+            # "Jane Doe Calder Partners - Analyst": a list that runs the name into the firm.
+            words = text.split()
+            for length in (2, 3, 4):
+                name = " ".join(words[:length])
+                key = name_key(name)
+                if key in names and key not in self.roster and len(words) > length:
+                    firm, title = split_rest(" ".join(words[length:]))
+                    self._add_roster(name, title, firm, side)
+        by_loose = {_loose(key): entry for key, entry in self.roster.items()}
+        for turn in turns:
+            if turn.name == "Operator":
+                continue
+            key = name_key(turn.name)
+            entry = self.roster.get(key) or by_loose.get(_loose(key))
+            if entry is None:
+                if turn.role is None and side_from_affiliation(turn.title, turn.firm):
+                    turn.role = Role.ANALYST
+                continue
+            turn.title = turn.title or entry.title
+            turn.firm = turn.firm or entry.firm
+            if turn.role is None and entry.side:
+                turn.role = Role(entry.side)
+            if turn.role is None and side_from_affiliation(turn.title, turn.firm):
+                turn.role = Role.ANALYST
+
+    def _double_spaced(self) -> bool:
+        text_entries = [e for e in self.entries if e.kind == "text"]
+        return (
+            len(text_entries) > 20 and sum(e.gap_before for e in text_entries) * 10 >= len(text_entries) * 8
+        )
+
+    def _hard_wrapped(self) -> bool:
+        """PDF text: lines broken mid-sentence, the next line going on in lower case."""
+        text_entries = [e for e in self.entries if e.kind == "text"]
+        breaks = sum(
+            1
+            for a, b in itertools.pairwise(text_entries)
+            if not _WRAP_END.search(a.text) and b.text[:1].islower()
+        )
+        return breaks >= 3 and breaks * 25 >= len(text_entries)
+
+    def _warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(line, message))
 
-    def step(self, i: int) -> int:
-        """Handle entry i; return the index of the next entry to handle."""
-        lineno, text = self.entries[i]
-        if is_boilerplate(text):
-            self.header.append((lineno, text))
-            return i + 1
-        heading = heading_kind(text)
-        if heading:
-            self.in_participants_list = heading == "participants"
-            self.pending_qa_heading = self.pending_qa_heading or heading == "qa"
-            return i + 1
-        if self.layout == "bilingual":
-            return self.step_bilingual(i)
-        if self.layout == "name-colon":
-            colon = _colon_speaker(text)
-            if colon:
-                speaker, rest = colon
-                self.start_turn(speaker, lineno)
-                if rest:
-                    self.add_text(lineno, rest)
-                return i + 1
-            self.add_text(lineno, text)
-            return i + 1
-        # ...but not inside the operator's turn, where a bare name is the operator announcing someone.
-        in_operator_turn = bool(self.turns) and self.turns[-1].speaker.is_operator
-        bare_ok = not in_operator_turn and len(text) <= 60 and name_key(text) in self.known_names
-        speaker = parse_speaker_line(text, allow_bare_name=bare_ok)
-        if speaker:
-            last = self.turns[-1] if self.turns else None
-            if (
-                last
-                and not last.paragraphs
-                and last.speaker.text == speaker.text
-                and not self.in_participants_list
-            ):
-                self.warn(lineno, f"speaker line '{text}' repeated with no text in between; merged")
-                return i + 1
-            self.start_turn(speaker, lineno)
-        else:
-            self.add_text(lineno, text)
-        return i + 1
 
-    def step_bilingual(self, i: int) -> int:
-        lineno, text = self.entries[i]
-        repeats = 0
-        while i + repeats + 1 < len(self.entries) and self.entries[i + repeats + 1][1] == text:
-            repeats += 1
-        speaker = parse_speaker_line(text, allow_bare_name=repeats > 0)
-        if speaker is None:
-            self.add_text(lineno, text)
-            return i + 1
-        if repeats == 0:
-            self.warn(
-                lineno, f"speaker line '{text}' appears once; bilingual files repeat every speaker line"
-            )
-        elif repeats > 1:
-            self.warn(lineno, f"speaker line '{text}' appears {repeats + 1} times in a row; read as one")
-        self.start_turn(speaker, lineno)
-        return i + repeats + 1
+def _loose(key: str) -> str:
+    """First and last word of a name key: "michael brian nathanson" and "michael nathanson" agree."""
+    words = key.split()
+    return f"{words[0]} {words[-1]}" if len(words) >= 2 else key
 
-    def start_turn(self, speaker: SpeakerLine, lineno: int) -> None:
-        if self.in_participants_list:
-            return  # "Corporate Participants" lists people, nobody speaks there
-        self.turns.append(RawTurn(speaker, lineno, after_qa_heading=self.pending_qa_heading))
-        self.pending_qa_heading = False
 
-    def add_text(self, lineno: int, text: str) -> None:
-        self.in_participants_list = False
-        text = _TIMESTAMP.sub("", text)
-        if not text:
-            return
-        if not self.turns:
-            self.header.append((lineno, text))
-            self.warn(lineno, "text before the first speaker line belongs to no turn; ignored")
-            return
-        paragraphs = self.turns[-1].paragraphs
-        if self.layout == "bilingual" and is_cjk_line(text):
-            if paragraphs and not paragraphs[-1].translation:
-                paragraphs[-1].translation = text
-                paragraphs[-1].translation_line = lineno
-            else:
-                self.warn(lineno, "Chinese line with no English paragraph before it; ignored")
-            return
-        paragraphs.append(Paragraph(text=text, line=lineno))
+def _is_cjk_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u3400-\u4dbf\u4e00-\u9fff·]{2,8}", name))
+
+
+__all__ = [
+    "TITLE_LINE",
+    "heading_kind",
+    "is_boilerplate",
+    "is_cjk_line",
+    "looks_like_name",
+    "parse_speaker_line",
+    "read_text",
+    "title_line_period",
+]

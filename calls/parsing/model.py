@@ -30,6 +30,10 @@ class TranscriptError(ValueError):
 class ParseWarning:
     line: int  # 1-based line number in the decoded text; 0 when the warning concerns the whole file
     message: str
+    # True when the parser doubts the parse as a whole (few speaker lines for the file's size, most
+    # text under one speaker, no Q&A found in a call with an operator): `--strict` fails such a file
+    # and the upload preview shows these first.
+    doubt: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
@@ -74,6 +78,43 @@ class Exchange:
 
 
 @dataclass
+class LabelledTurn:
+    """A turn as a layout reader found it, before any inference (roles, sections, exchanges).
+
+    Readers (text, CSV, JSON, field blocks) produce these; `calls.parsing.inference` decides the rest.
+    Fields a file states outright (a CSV's role column, a JSON's Q&A list) are given; otherwise None.
+    """
+
+    label: str  # the speaker label exactly as written
+    name: str  # the person's name ("Operator" for the operator); for role-only labels the role
+    line: int  # 1-based line of the label (0 where the format has no lines)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    title: str = ""
+    firm: str = ""
+    section: Section | None = None  # the file says which section this turn is in
+    role: Role | None = None  # the file says who this is (a role column, a participants list side)
+    role_only: bool = False  # "- CEO": the label gives a role, the name is inferred later
+    after_qa_heading: bool = False  # a "Questions and Answers" heading came just before this turn
+
+
+@dataclass
+class ReadLayout:
+    """What a layout reader hands to inference: turns, the header lines, and stated facts."""
+
+    layout: str
+    turns: list[LabelledTurn]
+    header: list[tuple[int, str]] = field(default_factory=list)  # (line, text) outside any turn
+    warnings: list[ParseWarning] = field(default_factory=list)
+    # Facts the file states in fields (JSON keys, CSV columns, "Company: X" header lines), as written:
+    # keys among company, ticker, year, quarter, date, title.
+    fields: dict[str, str] = field(default_factory=dict)
+    line_counts: dict[str, int] = field(default_factory=dict)
+    # A format that wraps a transcript's page text (a JSON with a "transcript" string and no usable
+    # turns): the text reader reads it, and `fields` still apply.
+    embedded_text: str = ""
+
+
+@dataclass
 class Speaker:
     """A distinct person speaking in one transcript (derived from the turns)."""
 
@@ -95,6 +136,16 @@ class Transcript:
     fiscal_year: int | None = None
     fiscal_quarter: int | None = None
     held_on: datetime.date | None = None
+    # Every non-blank input line, accounted for: "read" is the sum of "speech" (paragraph text),
+    # "speaker" (speaker labels), "header" (titles, headings, participant lists, page furniture the
+    # parser recognised) and "ignored" (each ignored line also has a warning with its number).
+    line_counts: dict[str, int] = field(default_factory=dict)
+    # Set when the file's sources disagree on the period (the file name says Q1 2021, the text Q1
+    # 2020) or state none with certainty: the import refuses unless the person importing settles it.
+    period_conflict: str = ""
+    # "presentation" or "qa" when the file is one half of a call split in two files
+    # ("AAPL_4Q25_presentation.txt", "AAPL_4Q25_qna.txt"); "" for a whole call.
+    part: str = ""
 
     @property
     def paragraph_count(self) -> int:

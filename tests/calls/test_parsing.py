@@ -370,7 +370,7 @@ def test_sentences_are_not_speaker_lines(line):
 )
 def test_speaker_lines(line, name, title):
     speaker = parse_speaker_line(line)
-    assert speaker is not None and (speaker.name, speaker.title) == (name, title)
+    assert speaker is not None and (speaker.name, speaker.rest) == (name, title)
 
 
 def test_bare_names_only_when_known_or_doubled():

@@ -1,0 +1,301 @@
+"""What one line could say about who speaks: the shapes of speaker labels, read without context.
+
+A label is a name with, optionally, what the file says about the person ("Jane Doe - CFO",
+"Jane Doe -- Calder Partners -- Analyst", "Jane Doe, Chief Executive Officer", "JANE DOE:",
+"**Jane Doe - Acme, Investor Relations**", "Operator", "- CEO", "主持人："). This module only says what
+a line *could* be; `layouts.py` decides which candidates are labels from the evidence of the whole
+file (names that repeat, participant lists, the operator's announcements).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import NAME_WORD, name_key
+
+# Who runs the call. "Conference Call Operator", "Moderator", "Coordinator", Chinese 主持人 / 主持.
+OPERATOR = re.compile(
+    r"(?:(?:the\s+)?(?:conference\s+(?:call\s+)?|call\s+)?(?:operator|moderator|coordinator|host)|主持人|主持|司儀)",
+    re.IGNORECASE,
+)
+# Speakers the file does not name, and labels that are a side, not a person (Bloomberg's "Q"/"A",
+# Chinese 問/答, 分析師 "analyst"): kept as written; roles follow from them or from behaviour.
+_UNNAMED_STRONG = re.compile(
+    r"(?:unidentified|unknown|unnamed)(?:\s+(?:company\s+|corporate\s+)?(?:speaker|participant|analyst|"
+    r"representative|person|caller|executive|male|female|man|woman|audience\s+member))?(?:\s+\d+)?",
+    re.IGNORECASE,
+)
+_UNNAMED = re.compile(
+    rf"{_UNNAMED_STRONG.pattern}|(?:participant|questioner|caller|audience\s+member|analyst|speaker)(?:\s+\d+)?",
+    re.IGNORECASE,
+)
+_SIDE_LABELS = {
+    "q": "analyst",
+    "question": "analyst",
+    "问": "analyst",
+    "問": "analyst",
+    "提问": "analyst",
+    "提問": "analyst",
+    "分析师": "analyst",
+    "分析師": "analyst",
+    "a": "executive",
+    "answer": "executive",
+    "答": "executive",
+    "回答": "executive",
+}
+_CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff·]{2,8}")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦·‣∙>]|\*(?!\*))\s*")
+_MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__")
+# StreetEvents counts turns at the end of the label: "Operator    [1]". rev.com puts the time there.
+_LABEL_TAIL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\])\s*$")
+_SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*")
+_TITLE_WORD = re.compile(
+    r"\b(?:analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
+    r"chair|manager|head|founder|partner|treasurer|controller|secretary|counsel|executive|relations?|"
+    r"representative|investor|associate|strategist|economist|principal|md|chief|general|senior|"
+    r"vice|global|group|finance|financial|operating|operations|strategy|research|division|equity|"
+    r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
+    r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"
+    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|長|长|官|分析|主席",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that start sentences, never names: keeps "Thanks - Operator" or "Good Morning" out.
+_NOT_A_FIRST_WORD = _words(
+    "a an and as at but by for from good great hello hi i if in it its just let next no not "
+    "now of ok okay on or our please right so sure thank thanks that the then there these "
+    "this those to we well what when where which who why yeah yes you your slide page table "
+    "figure chart exhibit total net revenue sales income earnings question questions answer "
+    "answers"
+)
+_ABBREVIATIONS = _words("inc co ltd corp jr sr bros intl dept assoc mr ms dr mrs st llc plc cie")
+_NAME_WORD = re.compile(NAME_WORD)
+_PARTICLES = _words("de da di del della der den van von la le du dos bin al ten ter y")
+# A title in parentheses after the name: "Jane Doe (Chief Financial Officer)", "王小明（財務長）".
+_PAREN_REST = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<rest>[^()（）]{1,100})[)）]$")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when `text` ends like a sentence: "... results." but not "Acme Inc." or "J."."""
+    text = text.rstrip(" \"'”’)")
+    if not text or text[-1] not in ".!?":
+        return False
+    if text[-1] != ".":
+        return True
+    last = text[:-1].rsplit(None, 1)[-1] if text[:-1].strip() else ""
+    bare = last.strip("(,").casefold()
+    return not (bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", bare))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label candidate: the name and what the label says besides ("CFO", "Acme - Analyst")."""
+
+    text: str  # the label as written, markup removed
+    name: str  # "Operator" for the operator; the name title-cased when written in capitals
+    rest: str  # what follows the name, "" when the label is a bare name
+    kind: str  # "operator", "person", "unnamed", "side" (Q/A), "role" (- CEO)
+    side: str = ""  # "analyst"/"executive" when the label itself says so (Q/A, 問/答)
+
+    @property
+    def key(self) -> str:
+        return "operator" if self.kind == "operator" else name_key(self.name)
+
+
+def clean_line(text: str) -> str:
+    """A line without bullets, markdown emphasis, heading marks or a turn counter."""
+    text = _BULLET.sub("", text)
+    text = _MARKDOWN.sub("", text).strip()
+    return _LABEL_TAIL.sub("", text).strip()
+
+
+def looks_like_name(name: str) -> bool:
+    """Two to six name words ("Jane Doe", "Jean-Luc van der Berg", "J.P. Smith", "JANE DOE"), or a
+    Chinese name; never a sentence's first word, a title word or a number."""
+    if _CJK_NAME.fullmatch(name):
+        return True
+    words = name.split()
+    if not 1 <= len(words) <= 6 or len(name) > 60:
+        return False
+    if words[0].rstrip(".,").casefold() in _NOT_A_FIRST_WORD:
+        return False
+    capitals = 0
+    for word in words:
+        if word.casefold() in _PARTICLES:
+            continue
+        if not _NAME_WORD.fullmatch(word) and not (word.isupper() and word.replace("'", "").isalpha()):
+            return False
+        if _TITLE_WORD.fullmatch(word.rstrip(".,")):
+            return False
+        capitals += 1
+    return capitals >= 1
+
+
+def display_name(name: str) -> str:
+    """ "JANE DOE" -> "Jane Doe"; names written in mixed case stay as written."""
+    name = " ".join(name.split()).strip(" ,:;")
+    if name.isupper() and any(ch.isalpha() for ch in name):
+        return " ".join(_title_word(word) for word in name.split())
+    return name
+
+
+def _title_word(word: str) -> str:
+    # "O'BRIEN" -> "O'Brien", "MCDONALD" stays "Mcdonald" (no way to know), "J.P." stays.
+    if re.fullmatch(r"(?:[A-Z]\.)+", word):
+        return word
+    return re.sub(r"[A-Za-z]+", lambda m: m[0].capitalize(), word.lower())
+
+
+def looks_like_rest(rest: str) -> bool:
+    """What may follow a name in a label: a title, a firm, or both; never a sentence."""
+    if not rest or len(rest) > 150 or len(rest.split()) > 20 or "?" in rest or "!" in rest:
+        return False
+    if ends_sentence(rest):
+        return False
+    first = rest.lstrip("(")[:1]
+    return bool(first) and (
+        first.isupper() or first.isdigit() or bool(_TITLE_WORD.match(rest)) or ord(first) > 0x2E80
+    )
+
+
+def has_title_word(text: str) -> bool:
+    return bool(_TITLE_WORD.search(text))
+
+
+def parse_label(text: str) -> Label | None:
+    """The label `text` could be when it stands alone (no speech after it), or None.
+
+    `text` is already cleaned (clean_line). A trailing colon is allowed ("JANE DOE:").
+    """
+    text = text.rstrip().rstrip(":：").rstrip()
+    if not text or len(text) > 160:
+        return None
+    if OPERATOR.fullmatch(text):
+        return Label(text, "Operator", "", "operator")
+    side = _SIDE_LABELS.get(text.casefold())
+    if side:
+        return Label(text, text, "", "side", side)
+    if _UNNAMED.fullmatch(text):
+        return Label(
+            text, display_name(text), "", "unnamed", "analyst" if "analyst" in text.casefold() else ""
+        )
+    if text[0] in "-–—" and len(text) > 2:
+        role = text.lstrip("-–— ").strip()
+        if role and looks_like_rest(role) and has_title_word(role) and len(role.split()) <= 8:
+            return Label(text, role, role, "role")
+        return None
+    paren = _PAREN_REST.match(text)
+    if paren and looks_like_name(paren["name"].strip()) and looks_like_rest(paren["rest"].strip()):
+        return _person(text, paren["name"], paren["rest"])
+    parts = _SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == 2:
+        name, rest = parts[0].strip(), parts[1].strip()
+        if OPERATOR.fullmatch(name):
+            return Label(text, "Operator", rest, "operator") if looks_like_rest(rest) else None
+        if _UNNAMED_STRONG.fullmatch(name) and looks_like_rest(rest):
+            return Label(text, display_name(name), rest, "unnamed")
+        # A one-word name needs a title that reads as one ("Ashwin - Analyst").
+        if looks_like_name(name) and looks_like_rest(rest) and (" " in name or has_title_word(rest)):
+            return _person(text, name, rest)
+        if "," not in name:
+            return None
+    # "Jane Doe, Chief Executive Officer", "Jane Doe,  Acme Inc. - CFO" (StreetEvents).
+    name, comma, rest = text.partition(",")
+    if comma:
+        name, rest = name.strip(), rest.strip()
+        if _UNNAMED_STRONG.fullmatch(name) and looks_like_rest(rest):
+            return Label(text, display_name(name), rest, "unnamed")
+        if " " in name and looks_like_name(name) and looks_like_rest(rest):
+            return _person(text, name, rest)
+        return None
+    if looks_like_name(text) and (" " in text.strip() or _CJK_NAME.fullmatch(text)):
+        return _person(text, text, "")
+    if looks_like_name(text) and text.isupper() is False and text[:1].isupper():
+        return _person(text, text, "")  # a one-word name: the file's evidence decides
+    return None
+
+
+def _person(text: str, name: str, rest: str) -> Label:
+    return Label(text, display_name(name), rest.strip(" ,"), "person")
+
+
+_INLINE = re.compile(r"^(?P<label>[^:：]{1,110}?)\s*[:：]\s*(?P<speech>.*)$")
+
+
+def parse_inline_label(text: str) -> tuple[Label, str] | None:
+    """(label, speech) of "Jane Doe: Thanks." / "JANE DOE:Thanks" / "Jane Doe, CFO: ..." / "主持人：..."."""
+    match = _INLINE.match(text)
+    if not match:
+        return None
+    raw = match["label"].strip()
+    if not raw or raw[-1] in ".!?" or (re.search(r"\d{1,2}$", raw) and not _LABEL_TAIL.search(raw + ")")):
+        return None
+    if re.search(r"https?$|\b\d+$", raw):  # "http://", "at 10:30"
+        return None
+    label = parse_label(clean_line(raw))
+    if label is None:
+        return None
+    return label, match["speech"].strip()
+
+
+def split_rest(rest: str) -> tuple[str, str]:
+    """(firm, title) from what a label or participant entry says after the name.
+
+    "Calder Partners - Analyst", "Acme Inc. - VP Finance, CFO", "Analyst, JPMorgan Securities LLC",
+    "Citigroup Inc., Research Division - MD", "Chief Executive Officer", "Morgan Stanley".
+    """
+    rest = rest.strip(" ,")
+    parts = [part.strip() for part in _SEPARATOR.split(rest) if part.strip()]
+    if len(parts) >= 2:
+        # "Firm - Title" (StreetEvents, Motley Fool); the title is the last part.
+        return " - ".join(parts[:-1]), parts[-1]
+    if not parts:
+        return "", ""
+    rest = parts[0]
+    head, comma, tail = rest.partition(", ")
+    if comma and _is_title(head) and not _is_firm(head):
+        if _is_title(tail) and not _is_firm(tail):
+            return "", rest  # "VP, Investor Relations"
+        return tail.strip(), head.strip()  # "Head of Investor Relations, Uber Technologies, Inc."
+    if _is_title(rest) and not _is_firm(rest):
+        return "", rest
+    return rest, ""
+
+
+_FIRM_WORD = re.compile(
+    r"\b(?:inc|ltd|llc|plc|corp|corporation|co|company|group|securities|capital|partners|bank|research|"
+    r"division|markets|management|advisors|advisers|investments|associates|holdings|lp|llp|ag|sa|nv|"
+    r"gmbh|asset|equity|equities|financial|fund|funds|trust|bancorp|brokerage|sachs|stanley|morgan)\b",
+    re.IGNORECASE,
+)
+_PURE_TITLE = re.compile(
+    r"\b(?:analyst|ceo|cfo|coo|cto|cio|evp|svp|vp|president|officer|director|chairman|chair|manager|head|"
+    r"founder|treasurer|controller|secretary|counsel|executive|relations?|representative|strategist|"
+    r"economist|principal|md|chief|reporter|editor|correspondent)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_title(text: str) -> bool:
+    return bool(_PURE_TITLE.search(text))
+
+
+def _is_firm(text: str) -> bool:
+    return bool(_FIRM_WORD.search(text)) and not _PURE_TITLE.search(text)
+
+
+def side_from_affiliation(title: str, firm: str) -> str:
+    """ "analyst" when the title says so or the firm is a research desk; "" when it says nothing."""
+    if re.search(
+        r"\banalyst\b|research\s+division|\breporter\b|\bjournalist\b|\bcorrespondent\b",
+        f"{title} {firm}",
+        re.I,
+    ):
+        return "analyst"
+    return ""
