@@ -48,10 +48,12 @@ def load_transcript(
     transcript = apply_facts(transcript, facts)
     missing = [
         label
-        for label, value, option in (
-            ("company", transcript.company, "--company"),
-            ("fiscal year", transcript.fiscal_year, "--year"),
-            ("fiscal quarter", transcript.fiscal_quarter, "--quarter"),
+        for label, value in (
+            # A ticker alone is enough to find a stored company by (a Q&A half often gives no name);
+            # storing refuses the file if no company has it.
+            ("company", transcript.company or transcript.ticker),
+            ("fiscal year", transcript.fiscal_year),
+            ("fiscal quarter", transcript.fiscal_quarter),
         )
         if not value
     ]
@@ -90,6 +92,23 @@ def company_display_name(transcript: Transcript) -> str:
 def company_key(transcript: Transcript) -> str:
     """The company's normalised name: its slug, and the alias other spellings are matched by."""
     return slugify(company_display_name(transcript))[:100]
+
+
+def company_name_keys(transcript: Transcript) -> set[str]:
+    """The keys a stored company is matched by name with: the normalised name and the name as written.
+
+    The name as written (every import records it as an alias) keeps companies stored under an older
+    normalisation found: the same spelling is the same company under any rule.
+    """
+    return {company_key(transcript), slugify(transcript.company)[:200]} - {""}
+
+
+def ticker_alias(ticker: str) -> str:
+    """How a former ticker (of a company merged into another) is kept among the aliases.
+
+    Prefixed so that a ticker never passes for a name key ("ACME" the ticker, "acme" the name).
+    """
+    return f"ticker:{ticker.upper()}"
 
 
 def transcript_summary(transcript: Transcript, *, file: str) -> dict:

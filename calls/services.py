@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
-from calls.ingestion import LoadedTranscript, company_display_name, company_key
+from calls.ingestion import LoadedTranscript, company_display_name, company_key, company_name_keys
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript
 from search.chinese import has_cjk, index_terms
@@ -100,24 +100,43 @@ def call_attach_translation(*, call: Call, translations: list[str]) -> int:
 
 
 def company_get_or_create(transcript: Transcript) -> Company:
-    """The company a transcript belongs to, matched by normalised name, alias or ticker."""
-    key = company_key(transcript)
-    written = slugify(transcript.company)
+    """The company a transcript belongs to (see CompanyQuerySet.for_transcript), created when new.
+
+    Raises TranscriptError when the transcript cannot be placed.
+    """
     company = Company.objects.for_transcript(transcript)
+    ticker = transcript.ticker.strip().upper()
     if company is None:
         company = Company(
-            name=company_display_name(transcript), slug=key, ticker=transcript.ticker, aliases=[]
+            name=company_display_name(transcript),
+            slug=_free_company_slug(company_key(transcript), ticker),
+            ticker=ticker,
+            aliases=[],
         )
     changed = company.pk is None
-    for alias in {key, written} - {company.slug, *company.aliases}:
+    for alias in sorted(company_name_keys(transcript) - {company.slug, *company.aliases}):
         company.aliases.append(alias)
         changed = True
-    if transcript.ticker and not company.ticker:
-        company.ticker = transcript.ticker
+    if ticker and not company.ticker:
+        company.ticker = ticker
         changed = True
     if changed:
         company.save()
     return company
+
+
+def _free_company_slug(key: str, ticker: str) -> str:
+    """A slug no company has, as slug or alias (an alias may be the old URL of a merged company).
+
+    A second company of one name is told apart by its ticker: "acme-acmx".
+    """
+    base = key or slugify(ticker) or "company"
+    candidates = [base, *([f"{base}-{slugify(ticker)}"[:100]] if ticker else [])]
+    candidates += (f"{base[:90]}-{number}" for number in range(2, 1000))
+    for candidate in candidates:
+        if not Company.objects.filter(Q(slug=candidate) | Q(aliases__contains=[candidate])).exists():
+            return candidate
+    raise AssertionError(f"no free slug for {base}")  # pragma: no cover
 
 
 def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, Speaker], list[dict]]:

@@ -40,27 +40,23 @@ class Target:
         return f"{self.company_name} {self.period_label}"
 
 
-def existing_call(transcript: Transcript) -> Call | None:
-    """The stored call a transcript would replace: same company and fiscal period.
+def target_for(loaded: LoadedTranscript) -> Target:
+    """Where the file would go. The company is found as the import finds it, not created.
 
-    The company is found as the import finds it (normalised name, alias or ticker), not created.
+    Raises TranscriptError when the import would refuse to place the file.
     """
+    transcript = loaded.transcript
     company = Company.objects.for_transcript(transcript)
-    if company is None:
-        return None
-    return (
+    call = (
         Call.objects.select_related("company")
         .filter(company=company, fiscal_year=transcript.fiscal_year, fiscal_quarter=transcript.fiscal_quarter)
         .first()
+        if company is not None
+        else None
     )
-
-
-def target_for(loaded: LoadedTranscript) -> Target:
-    transcript = loaded.transcript
-    call = existing_call(transcript)
     unchanged = call is not None and call.checksum == loaded.checksum
     return Target(
-        company_name=call.company.name if call else company_display_name(transcript),
+        company_name=company.name if company else company_display_name(transcript),
         period_label=f"Q{transcript.fiscal_quarter} {transcript.fiscal_year}",
         call=call,
         unchanged=unchanged,

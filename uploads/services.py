@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from calls.ingestion import CallFacts, LoadedTranscript, company_display_name, load_transcript
+from calls.ingestion import CallFacts, LoadedTranscript, load_transcript
 from calls.models import Call
 from calls.parsing import TranscriptError
 from calls.services import call_attach_translation, call_import
@@ -20,9 +20,24 @@ from uploads.corrections import SpeakerCorrection, apply_corrections
 from uploads.models import Upload
 from uploads.preview import target_for
 
-# load_transcript tells command-line users which options to give; here they are form fields.
-_CLI_HINT = "give them with --company, --year and --quarter"
-_FORM_HINT = "fill in Company, Fiscal year and Quarter in the upload form and upload it again"
+# The import's messages tell command-line users which options to give; here they are form fields.
+_FORM_HINTS = {
+    "give them with --company, --year and --quarter": (
+        "fill in Company, Fiscal year and Quarter in the upload form and upload it again"
+    ),
+    "give the period with --year and --quarter": (
+        "fill in Fiscal year and Quarter in the upload form and upload it again"
+    ),
+    "give the company with --company": "fill in Company in the upload form and upload it again",
+    "give the ticker with --ticker": "fill in Ticker in the upload form and upload it again",
+}
+
+
+def form_hint(message: str) -> str:
+    """An import message with its command-line hint told as the upload form's fields."""
+    for option, field in _FORM_HINTS.items():
+        message = message.replace(option, field)
+    return message
 
 
 class UploadError(Exception):
@@ -66,7 +81,7 @@ def upload_loaded(
             upload.content, source_name=upload.file_name, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts
         )
     except TranscriptError as error:
-        raise TranscriptError(str(error).replace(_CLI_HINT, _FORM_HINT)) from None
+        raise TranscriptError(form_hint(str(error))) from None
     loaded.transcript = apply_corrections(loaded.transcript, corrections)
     return loaded
 
@@ -98,10 +113,14 @@ def upload_receive(*, file: UploadedFile, facts: CallFacts, user, batch: uuid.UU
     transcript = loaded.transcript
     upload.layout = transcript.layout
     upload.warnings = [{"line": w.line, "message": w.message} for w in transcript.warnings]
-    upload.call_label = (
-        f"{company_display_name(transcript)} Q{transcript.fiscal_quarter} {transcript.fiscal_year}"
-    )
-    target = target_for(loaded)
+    try:
+        target = target_for(loaded)
+    except TranscriptError as error:
+        upload.status = Upload.Status.FAILED
+        upload.error = form_hint(str(error))
+        upload.save()
+        return upload
+    upload.call_label = target.label
     if target.unchanged:
         upload.status = Upload.Status.UNCHANGED
         upload.call = target.call
@@ -141,7 +160,10 @@ def upload_store(*, upload: Upload) -> Upload:
             locked = Upload.objects.select_for_update().get(pk=upload.pk)
             if not locked.is_pending:
                 raise UploadError(f"“{upload.file_name}” was already {locked.get_status_display().lower()}")
-            result = call_import(loaded=loaded)
+            try:
+                result = call_import(loaded=loaded)
+            except TranscriptError as error:  # the archive changed since the preview: cannot place it
+                raise UploadError(f"“{upload.file_name}”: {form_hint(str(error))}") from None
             locked.status = _OUTCOMES[result.status]
             locked.call = result.call
             locked.call_label = str(result.call)

@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from calls.ingestion import company_display_name
 from calls.parsing import TranscriptError
 from uploads import alignment as aligning
 from uploads.corrections import SpeakerCorrection
@@ -31,6 +30,7 @@ from uploads.models import Upload
 from uploads.preview import Target, speaker_turns, target_for
 from uploads.services import (
     UploadError,
+    form_hint,
     translation_alignment,
     upload_attach_translation,
     upload_cancel,
@@ -169,8 +169,11 @@ def upload_detail(request, pk: int):
     try:
         parsed = upload_loaded(upload, corrections=[])  # speaker rows are keyed on the names as parsed
         current = upload_loaded(upload)
+        target = target_for(current)
     except TranscriptError as error:
-        messages.error(request, _("“%(file)s”: %(error)s") % {"file": upload.file_name, "error": error})
+        messages.error(
+            request, _("“%(file)s”: %(error)s") % {"file": upload.file_name, "error": form_hint(str(error))}
+        )
         return _outcome(request, upload)
 
     form, formset = None, None
@@ -181,7 +184,6 @@ def upload_detail(request, pk: int):
             response = _apply_preview(request, upload, parsed=parsed, form=form, formset=formset)
             if response is not None:
                 return response
-    target = target_for(current)
     if form is None:
         transcript = current.transcript
         form = PreviewForm(
@@ -219,7 +221,7 @@ def upload_detail(request, pk: int):
         title=_("Preview: %(file)s") % {"file": upload.file_name},
         upload=upload,
         transcript=transcript,
-        company_name=company_display_name(transcript),
+        company_name=target.company_name,
         form=form,
         formset=formset,
         speakers=speakers,
@@ -240,14 +242,15 @@ def _apply_preview(request, upload: Upload, *, parsed, form: PreviewForm, formse
     facts = form.facts()
     try:
         loaded = upload_loaded(upload, facts=facts, corrections=corrections)
+        target = target_for(loaded)
     except TranscriptError as error:
-        form.add_error(None, str(error))
+        form.add_error(None, form_hint(str(error)))
         return None
     upload_update(upload=upload, facts=facts, corrections=corrections)
     if request.POST.get("action") != "store":
         messages.info(request, _("Preview updated; nothing is stored yet."))
         return redirect(upload)
-    if _expectation(target_for(loaded)) != form.cleaned_data["expect"]:
+    if _expectation(target) != form.cleaned_data["expect"]:
         messages.warning(
             request,
             _("What this file would replace has changed since the preview: check it and confirm again."),

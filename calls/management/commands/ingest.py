@@ -104,6 +104,8 @@ class Command(BaseCommand):
             return report
         try:
             result = call_import(loaded=loaded)
+        except TranscriptError as error:  # the archive cannot place it (whose call, which half)
+            return {"file": str(path), "error": str(error)}
         except DatabaseError as error:  # the file's transaction was rolled back; the others go on
             return {"file": str(path), "error": f"the database refused the call: {error}".strip()}
         report["status"] = result.status
