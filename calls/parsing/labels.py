@@ -66,6 +66,15 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Words of titles and firms that are nobody's name ("Bank", "Price" or "Head" can be surnames).
+_NOT_A_NAME_WORD = re.compile(
+    r"analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
+    r"manager|founder|treasurer|controller|secretary|counsel|executive|relations?|representative|"
+    r"investor|strategist|economist|md|chief|division|securities|research|inc|llc|ltd|plc|corp|"
+    r"corporation|limited|gmbh|company|holdings|capital|markets|partners|management|advisors|"
+    r"equity|finance|financial|operations|senior|vice|global|investments|technologies|systems",
+    re.IGNORECASE,
+)
 # Words that start sentences, never names: keeps "Thanks - Operator" or "Good Morning" out.
 _NOT_A_FIRST_WORD = _words(
     "a an and as at but by for from good great hello hi i if in it its just let next no not "
@@ -75,6 +84,7 @@ _NOT_A_FIRST_WORD = _words(
     "answers"
 )
 _ABBREVIATIONS = _words("inc co ltd corp jr sr bros intl dept assoc mr ms dr mrs st llc plc cie")
+_FUNCTION_WORDS = _words("or and the of to in for with is are was were will be that this on at by from as it")
 _NAME_WORD = re.compile(NAME_WORD)
 _PARTICLES = _words("de da di del della der den van von la le du dos bin al ten ter y")
 # A title in parentheses after the name: "Jane Doe (Chief Financial Officer)", "王小明（財務長）".
@@ -129,9 +139,11 @@ def looks_like_name(name: str) -> bool:
     for word in words:
         if word.casefold() in _PARTICLES:
             continue
+        if word.casefold() in _FUNCTION_WORDS:
+            return False  # "SOFTWARE ERRORS OR DEFECTS"
         if not _NAME_WORD.fullmatch(word) and not (word.isupper() and word.replace("'", "").isalpha()):
             return False
-        if _TITLE_WORD.fullmatch(word.rstrip(".,")):
+        if _NOT_A_NAME_WORD.fullmatch(word.rstrip(".,")):
             return False
         capitals += 1
     return capitals >= 1
@@ -221,8 +233,19 @@ def parse_label(text: str) -> Label | None:
     return None
 
 
-def _person(text: str, name: str, rest: str) -> Label:
-    return Label(text, display_name(name), rest.strip(" ,"), "person")
+# "Acme Air Lines, Inc. (ACME)": a company's name with its legal form, not a person with a title.
+_LEGAL_FORM_ONLY = re.compile(
+    r"(?:inc|corp|corporation|co|company|ltd|limited|plc|llc|lp|sa|ag|nv|se|group|holdings)\.?"
+    r"(?:\s*\([A-Z0-9.:\- ]{1,14}\))?",
+    re.IGNORECASE,
+)
+
+
+def _person(text: str, name: str, rest: str) -> Label | None:
+    rest = rest.strip(" ,")
+    if _LEGAL_FORM_ONLY.fullmatch(rest):
+        return None
+    return Label(text, display_name(name), rest, "person")
 
 
 _INLINE = re.compile(r"^(?P<label>[^:：]{1,110}?)\s*[:：]\s*(?P<speech>.*)$")
@@ -234,6 +257,10 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
     if not match:
         return None
     raw = match["label"].strip()
+    if not raw and match["speech"][:1].isalpha():
+        # ": Hello. ..." - a turn whose label the transcriber left empty; the operator's
+        # announcement may name the speaker.
+        return Label("", "Unidentified Speaker", "", "unnamed"), match["speech"].strip()
     if not raw or raw[-1] in ".!?" or (re.search(r"\d{1,2}$", raw) and not _LABEL_TAIL.search(raw + ")")):
         return None
     if re.search(r"https?$|\b\d+$", raw):  # "http://", "at 10:30"

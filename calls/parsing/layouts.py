@@ -62,9 +62,9 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-
 # Page headers repeat with the company, the period or a date: a line seen three times or more that
 # carries a digit, a ticker in parentheses or a transcript word is furniture, never a label.
 _HEADER_WORDS = re.compile(
-    r"\d|\([A-Z]{1,6}\)|\btranscripts?\b|\bearnings\b|\bconference\s+call\b|\bcallstreet\b|\bfactset\b",
-    re.IGNORECASE,
+    r"\d|\btranscripts?\b|\bearnings\b|\bconference\s+call\b|\bcallstreet\b|\bfactset\b", re.IGNORECASE
 )
+_TICKER_IN_PARENS = re.compile(r"\([A-Z]{1,6}\)")
 
 # What a title page states: the call, the period, the date, a ticker, "Field: value" lines.
 _HEADER_LINE = re.compile(
@@ -115,6 +115,13 @@ _HEADINGS = {
     "speakers": "participants",
 }
 _SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
+_SPEECH_START = re.compile(
+    r"(?:hi|hello|hey|thanks|thank|yes|yeah|no|okay|ok|good|great|sure|well|so|and|but|i|we|you|my|our)\b",
+    re.IGNORECASE,
+)
+_TWO_SENTENCES = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)[.!?]\s+[A-Z]")
+# A label broken over two lines: "Jane Doe, Calder, Research Division - MD of Rails &" / "Analyst".
+_DANGLING = re.compile(r"(?:[&,\-–]|\band|\bof|\bfor)$", re.IGNORECASE)
 _FACTSET_MARK = re.compile(r"^(?P<affiliation>.+?)\s+(?P<mark>[QA])$")
 _WRAP_END = re.compile(r"[.!?:;\"”’)\]…。！？」』]$")
 
@@ -243,9 +250,11 @@ class _Reader:
         repeats = Counter(e.text for e in self.entries if len(e.text) < 200)
         for entry in self.entries:
             text = entry.text
-            if is_boilerplate(text) or (
-                repeats[text] >= 3 and _HEADER_WORDS.search(text) and not parse_inline_label(text)
-            ):
+            # A ticker alone does not make a page header of a label: "Jane Doe - Acme (USA) LLC".
+            page_header = repeats[text] >= 3 and (
+                _HEADER_WORDS.search(text) or (_TICKER_IN_PARENS.search(text) and parse_label(text) is None)
+            )
+            if is_boilerplate(text) or (page_header and not parse_inline_label(text)):
                 entry.kind = "furniture"
             elif heading_kind(text):
                 entry.kind = "heading"
@@ -300,6 +309,8 @@ class _Reader:
             text, mark = factset["affiliation"], factset["mark"]
         if len(text) > 140 or len(text.split()) > 18 or ends_sentence(text) or not looks_like_rest(text):
             return None
+        if _SPEECH_START.match(text) or _TWO_SENTENCES.search(text) or text.endswith(("…", "...")):
+            return None  # "Hi, good morning. Maybe..." is speech, however short
         own = parse_label(text)
         if own is not None and own.kind == "operator":
             return None
@@ -347,8 +358,15 @@ class _Reader:
         for index, label in own.items():
             entry = self.entries[index]
             ok = False
-            if label.kind in ("operator", "unnamed"):
+            if label.kind == "operator":
                 ok = True
+            elif label.kind == "unnamed":
+                # "Unidentified Analyst" is a label wherever it stands; a bare "Analyst" once is
+                # more likely a title wrapped onto its own line.
+                ok = (
+                    label.name.casefold().startswith(("unidentified", "unknown", "unnamed"))
+                    or counts[label.key] >= 2
+                )
             elif label.kind == "role":
                 ok = role_labels >= 2
             elif label.kind == "side":
@@ -365,7 +383,9 @@ class _Reader:
             if ok:
                 accepted_own.add(index)
                 entry.kind, entry.label = "label", label
-        inline_ok = [i for i, (label, _) in inline.items() if label.kind == "operator" or confirmed(label)]
+        inline_ok = [
+            i for i, (label, _) in inline.items() if label.kind in ("operator", "unnamed") or confirmed(label)
+        ]
         use_inline = len(inline_ok) >= 2 or (inline_ok and not accepted_own)
         if use_inline and len(inline_ok) >= 3:
             # The file speaks in "Name: text" lines: a caller heard once is a label too, when the
@@ -387,19 +407,31 @@ class _Reader:
                     continue
                 entry = self.entries[index]
                 entry.kind, entry.label, entry.speech = "inline", label, speech
-        # The line under a bare label is its affiliation ("Analyst, Calder Partners Q").
         for index in sorted(accepted_own):
             entry = self.entries[index]
-            if entry.label.rest or entry.label.kind != "person":
+            if entry.kind == "label" and entry.label.rest and _DANGLING.search(entry.label.rest):
+                following_index = self._next_text_index(index, kinds=("text", "label"))
+                if following_index is not None and len(self.entries[following_index].text.split()) <= 6:
+                    following = self.entries[following_index]
+                    following.kind, following.label = "affiliation", None
+                    entry.affiliation = following.text
+        # The line under a bare label is its affiliation ("Analyst, Calder Partners Q"), even when
+        # it could be read as a label itself ("Morgan Stanley, Research Division"): a speaker
+        # does not hand over before saying anything.
+        for index in sorted(accepted_own):
+            entry = self.entries[index]
+            if entry.kind != "label" or entry.label.rest or entry.label.kind != "person":
                 continue
-            following_index = self._next_text_index(index)
+            following_index = self._next_text_index(index, kinds=("text", "label"))
             if following_index is None:
                 continue
             following = self.entries[following_index]
+            if following.kind == "label" and (following.label.kind != "person" or not following.label.rest):
+                continue
             found = self._affiliation(following)
             if found is None:
                 continue
-            following.kind = "affiliation"
+            following.kind, following.label = "affiliation", None
             entry.affiliation, entry.mark = found
             # A firm wrapped onto a second short line: "JPMorgan Chase & Co, Research" / "Division".
             after_index = self._next_text_index(following_index)
@@ -417,11 +449,11 @@ class _Reader:
                     after.kind = "affiliation"
                     entry.affiliation = f"{entry.affiliation} {after.text}"
 
-    def _next_text_index(self, index: int) -> int | None:
+    def _next_text_index(self, index: int, kinds: tuple[str, ...] = ("text",)) -> int | None:
         for offset, entry in enumerate(self.entries[index + 1 : index + 6], start=index + 1):
             if entry.kind == "furniture":
                 continue
-            return offset if entry.kind == "text" else None
+            return offset if entry.kind in kinds else None
         return None
 
     def _doubled(self, index: int) -> bool:
@@ -549,7 +581,7 @@ class _Reader:
 
     def _turn(self, entry: _Entry, *, after_qa_heading: bool) -> LabelledTurn:
         label = entry.label
-        firm, title = split_rest(entry.affiliation or label.rest)
+        firm, title = split_rest(f"{label.rest} {entry.affiliation}".strip())
         role: Role | None = None
         if label.kind == "operator":
             name = "Operator"
@@ -568,7 +600,7 @@ class _Reader:
             title=title,
             firm=firm,
             role=role,
-            role_only=label.kind == "role",
+            role_only=label.kind == "role" or not label.text,
             after_qa_heading=after_qa_heading,
         )
 
