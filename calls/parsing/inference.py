@@ -25,7 +25,7 @@ _OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\
 _SIC = re.compile(r"\s*\(sic\)\s*\[(?P<fix>[^\]]+)\]")
 _QA_CUE = re.compile(
     r"question-and-answer|question\s+and\s+answer|\bq\s*&\s*a\b|\bfirst question|\bnext question|"
-    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+instructions",
+    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)",
     re.IGNORECASE,
 )
 _NO_MORE_QUESTIONS = re.compile(
@@ -95,9 +95,17 @@ def find_qa_start(
     someone_spoke = False
     cue_index: int | None = None
     named_index: int | None = None
+    spoken: set[str] = set()
     for index, turn in enumerate(turns):
         if turn.name != "Operator":
             someone_spoke = True
+            # A host who hands over to the questions at the end of a turn, once management has
+            # spoken: "(Operator Direction.)", "we will now open the line for questions".
+            if cue_index is None and len(spoken) >= 2 and turn.paragraphs:
+                last = turn.paragraphs[-1].text
+                if _QA_CUE.search(last) and not _NO_MORE_QUESTIONS.search(last):
+                    cue_index = index + 1
+            spoken.add(name_key(turn.name))
         elif someone_spoke:
             announcement = parse_announcement(turn)
             if announcement is not None:
@@ -162,7 +170,8 @@ def assign_exchanges_and_roles(
         if pending is not None:
             # Someone from the company right after an announcement is management adding something,
             # or the announced caller never came on the line: no slot.
-            if not company_side(index):
+            named_here = bool(pending.name) and _loosely_same(pending.name, turn.name)
+            if not company_side(index) or (named_here and identity[index] not in prepared):
                 current = _open_exchange(transcript, pending, turn, index, role_only[index])
                 current_identity, opened = identity[index], True
             pending = None
@@ -242,6 +251,14 @@ def _open_exchange(
 
 def _same_person(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)
+
+
+def _loosely_same(announced: str, label: str) -> bool:
+    """ "Lauren Lieberman" announced, "Lauren Rae Lieberman" speaks; "Jeffrey"/"Jeff" Sprague."""
+    a, b = name_key(announced).split(), name_key(label).split()
+    if not a or not b or a[-1] != b[-1]:
+        return False
+    return a[0] == b[0] or a[0].startswith(b[0]) or b[0].startswith(a[0])
 
 
 # --- Names behind role-only speaker lines -------------------------------------------------------------

@@ -243,8 +243,11 @@ _LEGAL_FORM_ONLY = re.compile(
 
 def _person(text: str, name: str, rest: str) -> Label | None:
     rest = rest.strip(" ,")
-    if _LEGAL_FORM_ONLY.fullmatch(rest):
-        return None
+    if _LEGAL_FORM_ONLY.fullmatch(rest) or re.search(r"[:：]\s*\S", rest):
+        return None  # "Acme, Inc. (ACME)"; "JANE DOE, Calder: Thanks." has its speech after the colon
+    people = [part.strip() for part in re.split(r",|\band\b|&", rest) if part.strip()]
+    if len(people) >= 2 and all(looks_like_name(part) and " " in part for part in people):
+        return None  # "Jane Doe, John Roe, Ann Poe": a list of who is on the call
     return Label(text, display_name(name), rest, "person")
 
 

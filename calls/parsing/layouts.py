@@ -119,7 +119,7 @@ _SPEECH_START = re.compile(
     r"(?:hi|hello|hey|thanks|thank|yes|yeah|no|okay|ok|good|great|sure|well|so|and|but|i|we|you|my|our)\b",
     re.IGNORECASE,
 )
-_TWO_SENTENCES = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)[.!?]\s+[A-Z]")
+_TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 # A label broken over two lines: "Jane Doe, Calder, Research Division - MD of Rails &" / "Analyst".
 _DANGLING = re.compile(r"(?:[&,\-–]|\band|\bof|\bfor)$", re.IGNORECASE)
 _FACTSET_MARK = re.compile(r"^(?P<affiliation>.+?)\s+(?P<mark>[QA])$")
@@ -290,7 +290,9 @@ class _Reader:
                 self._add_roster(label.name, title, firm, side)
 
     def _add_roster(self, name: str, title: str, firm: str, side: str) -> None:
-        side = side or side_from_affiliation(title, firm)
+        # What the entry says ("Research Division", "Analyst") beats the list it sits in: two-column
+        # PDF text often runs one list's heading into the other's names.
+        side = side_from_affiliation(title, firm) or side
         self.roster.setdefault(name_key(name), _RosterEntry(name, title, firm, side))
 
     def _next_of_kind(self, index: int, kind: str) -> _Entry | None:
@@ -309,6 +311,8 @@ class _Reader:
             text, mark = factset["affiliation"], factset["mark"]
         if len(text) > 140 or len(text.split()) > 18 or ends_sentence(text) or not looks_like_rest(text):
             return None
+        if not text[:1].isalpha():
+            return None  # "126,000" is an answer, not a firm
         if _SPEECH_START.match(text) or _TWO_SENTENCES.search(text) or text.endswith(("…", "...")):
             return None  # "Hi, good morning. Maybe..." is speech, however short
         own = parse_label(text)
