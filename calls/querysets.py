@@ -38,6 +38,16 @@ class CompanyQuerySet(models.QuerySet):
             part=transcript.part,
         )
 
+    def at_former_address(self, slug: str):
+        """The company a slug no company has now leads to (a company merged into it), or None.
+
+        Only when exactly one company holds it among its aliases: an address is never guessed.
+        """
+        if self.filter(slug=slug).exists():
+            return None
+        found = list(self.filter(aliases__contains=[slug]).order_by("pk")[:2])
+        return found[0] if len(found) == 1 else None
+
 
 class CallQuerySet(models.QuerySet):
     def recent(self):

@@ -11,10 +11,17 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
-from calls.ingestion import LoadedTranscript, company_display_name, company_key, company_name_keys
+from calls.ingestion import (
+    LoadedTranscript,
+    company_display_name,
+    company_key,
+    company_name_keys,
+    ticker_alias,
+)
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript
 from search.chinese import has_cjk, index_terms
+from search.models import UtteranceTally
 from search.services import tally_call
 
 # Speaker lines that name nobody: such turns keep their label but belong to no Speaker.
@@ -137,6 +144,65 @@ def _free_company_slug(key: str, ticker: str) -> str:
         if not Company.objects.filter(Q(slug=candidate) | Q(aliases__contains=[candidate])).exists():
             return candidate
     raise AssertionError(f"no free slug for {base}")  # pragma: no cover
+
+
+class MergeRefused(Exception):
+    """Two companies cannot be merged as they are; the message says why."""
+
+
+@transaction.atomic
+def company_merge(*, survivor: Company, merged: list[Company]) -> int:
+    """Make `merged` companies part of `survivor`: their calls move to it and they are deleted.
+
+    The survivor keeps its name and slug. Each merged company's slug, aliases and ticker become
+    aliases of the survivor (a ticker becomes its ticker when it has none), so old URLs redirect and
+    later imports under those names and tickers find the survivor. Returns how many calls moved.
+    Raises MergeRefused, changing nothing, when two of the companies have a call for the same period.
+    """
+    merged = [company for company in merged if company.pk != survivor.pk]
+    if not merged:
+        raise MergeRefused("choose at least one company besides the one that stays")
+    pks = [survivor.pk, *(company.pk for company in merged)]
+    locked = {company.pk: company for company in Company.objects.select_for_update().filter(pk__in=pks)}
+    if len(locked) != len(pks):
+        raise MergeRefused("one of the companies has been deleted in the meantime")
+    survivor, merged = locked[survivor.pk], [locked[company.pk] for company in merged]
+
+    holders: dict[tuple[int, int], list[Company]] = {}
+    for call in (
+        Call.objects.filter(company__in=pks)
+        .select_related("company")
+        .order_by("fiscal_year", "fiscal_quarter", "company__name")
+    ):
+        holders.setdefault((call.fiscal_year, call.fiscal_quarter), []).append(call.company)
+    clashes = [(period, companies) for period, companies in holders.items() if len(companies) > 1]
+    if clashes:
+        listed = "; ".join(
+            f"{' and '.join(str(company) for company in companies)}"
+            f" {'both' if len(companies) == 2 else 'each'} have a call for Q{quarter} {year}"
+            for (year, quarter), companies in clashes
+        )
+        raise MergeRefused(
+            f"not merged: {listed}. One company has one call per period: delete the call that should"
+            " not stay first"
+        )
+
+    moved = Call.objects.filter(company__in=merged).update(company=survivor)
+    # The search's copies of the company follow (utterances and tallies repeat it to avoid joins).
+    Utterance.objects.filter(company__in=merged).update(company=survivor)
+    UtteranceTally.objects.filter(company__in=merged).update(company=survivor)
+    aliases = list(survivor.aliases)
+    for company in merged:
+        tickers = [company.ticker.upper()] if company.ticker else []
+        if tickers and not survivor.ticker:
+            survivor.ticker = tickers.pop()
+        for alias in [company.slug, *company.aliases, *map(ticker_alias, tickers)]:
+            if alias not in aliases and alias != survivor.slug and alias != ticker_alias(survivor.ticker):
+                aliases.append(alias)
+    survivor.aliases = aliases
+    Company.objects.filter(pk__in=[company.pk for company in merged]).delete()
+    survivor.save()
+    return moved
 
 
 def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, Speaker], list[dict]]:

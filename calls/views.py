@@ -4,7 +4,8 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from calls import pages
@@ -68,8 +69,21 @@ def speaker_list(request):
     )
 
 
+def _at_former_address(request, slug: str, view: str, **kwargs):
+    """A permanent redirect from the address of a company merged into another to the same page there."""
+    company = Company.objects.at_former_address(slug)
+    if company is None:
+        raise Http404("No such company")
+    slug_argument = "slug" if view == "calls:company" else "company"
+    url = reverse(view, kwargs={slug_argument: company.slug, **kwargs})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
 def company_detail(request, slug):
-    company = get_object_or_404(Company, slug=slug)
+    company = Company.objects.filter(slug=slug).first()
+    if company is None:
+        return _at_former_address(request, slug, "calls:company")
     calls = _paginate(
         request,
         company.calls.annotate(exchange_count=Count("exchanges")).order_by("-fiscal_year", "-fiscal_quarter"),
@@ -100,13 +114,13 @@ def company_detail(request, slug):
     )
 
 
-def _call_or_404(company: str, period: str) -> Call:
+def _call(company: str, period: str) -> Call | None:
     match = _PERIOD.match(period)
     if match is None:
         raise Http404("No such period")
-    return get_object_or_404(
-        Call.objects.for_period(company_slug=company, year=int(match["year"]), quarter=int(match["quarter"]))
-    )
+    return Call.objects.for_period(
+        company_slug=company, year=int(match["year"]), quarter=int(match["quarter"])
+    ).first()
 
 
 def _turns(queryset) -> list[Turn]:
@@ -144,7 +158,9 @@ def _render_reading(request, template: str, context: dict):
 
 
 def call_detail(request, company, period):
-    call = _call_or_404(company, period)
+    call = _call(company, period)
+    if call is None:
+        return _at_former_address(request, company, "calls:call", period=period)
     turns = _turns(call.turns.order_by("position"))
     exchanges = call.exchanges.select_related("questioner").order_by("number")
     executives, analysts = pages.participants(turns)
@@ -164,7 +180,9 @@ def call_detail(request, company, period):
 
 
 def exchange_detail(request, company, period, number):
-    call = _call_or_404(company, period)
+    call = _call(company, period)
+    if call is None:
+        return _at_former_address(request, company, "calls:exchange", period=period, number=number)
     exchange = get_object_or_404(Exchange.objects.select_related("questioner"), call=call, number=number)
     exchange.call = call  # its URL needs the call's company, already fetched
     neighbours = {
