@@ -45,6 +45,10 @@ def load_transcript(
     if len(data) > max_bytes:
         raise TranscriptError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
     transcript = parse_transcript(data, filename=source_name)
+    if transcript.period_conflict and not (facts.fiscal_year and facts.fiscal_quarter):
+        # Either period could be the wrong one, and a wrong one would replace another quarter's call:
+        # only the person importing can settle it.
+        raise TranscriptError(f"{transcript.period_conflict}; give the period with --year and --quarter")
     transcript = apply_facts(transcript, facts)
     missing = [
         label
