@@ -16,6 +16,9 @@ from django.utils.text import slugify
 
 from calls.parsing import Transcript, TranscriptError, clean_company_name, parse_transcript
 
+# The keys of Transcript.line_counts, in the order the JSON summary gives them.
+LINE_KINDS = ("read", "speech", "speaker", "header", "ignored")
+
 
 @dataclass(frozen=True)
 class CallFacts:
@@ -146,4 +149,8 @@ def transcript_summary(transcript: Transcript, *, file: str) -> dict:
             for number, exchange in enumerate(transcript.exchanges, start=1)
         ],
         "warnings": [{"line": w.line, "message": w.message} for w in transcript.warnings],
+        # Every non-blank line of the file accounted for (read = speech + speaker + header + ignored).
+        "lines": {key: transcript.line_counts.get(key, 0) for key in LINE_KINDS},
+        "part": transcript.part or None,
+        "period_conflict": transcript.period_conflict or None,
     }

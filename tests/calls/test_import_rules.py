@@ -64,8 +64,32 @@ def test_ingest_never_files_a_conflicting_file_over_another_periods_call(tmp_pat
 
         # The person importing says which period it is: it is stored there, the 2020 call untouched.
         [settled] = ingest(conflicting, year=2021, quarter=1)
-    assert settled["status"] == "created"
+    assert settled["status"] == "created" and settled["period_conflict"] == CONFLICT
     assert sorted(Call.objects.values_list("fiscal_year", "source_name")) == [
         (2020, "acme-2020-q1.txt"),
         (2021, "ACME_1Q21.txt"),
     ]
+
+
+@pytest.mark.django_db
+def test_dry_run_json_accounts_for_the_lines_and_names_the_half(tmp_path):
+    counts = {"read": 12, "speech": 6, "speaker": 3, "header": 2, "ignored": 1}
+    path = write(tmp_path, "ACME_4Q25_qna.txt")
+    with parse_as({path.name: transcript(line_counts=counts, part="qa")}):
+        [report] = ingest(path, dry_run=True)
+    assert report["lines"] == counts
+    assert (report["part"], report["period_conflict"]) == ("qa", None)
+
+
+@pytest.mark.django_db
+def test_json_lines_are_there_for_every_parsed_file(tmp_path):
+    path = write(
+        tmp_path,
+        "clean.txt",
+        "Operator\nWelcome to the Quillon Systems first quarter 2022 results call.\n"
+        "Jane Roe - Chief Executive Officer\nThank you. Revenue grew.\n",
+    )
+    [report] = ingest(path, dry_run=True)
+    assert set(report["lines"]) == {"read", "speech", "speaker", "header", "ignored"}
+    assert all(isinstance(count, int) for count in report["lines"].values())
+    assert report["part"] is None and report["period_conflict"] is None
