@@ -25,8 +25,12 @@ _OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\
 _SIC = re.compile(r"\s*\(sic\)\s*\[(?P<fix>[^\]]+)\]")
 _QA_CUE = re.compile(
     r"question-and-answer|question\s+and\s+answer|\bq\s*&\s*a\b|\bfirst question|\bnext question|"
-    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)",
+    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
     re.IGNORECASE,
+)
+# "第一位提問者是來自遠見證券的李大華": (來自 firm 的 name).
+_ANNOUNCED_ZH = re.compile(
+    r"(?:來自|来自)(?P<firm>[^，。,、\s]{2,20}?)的(?P<name>[\u4e00-\u9fff·]{2,4})(?=[，。,\s]|$)"
 )
 _NO_MORE_QUESTIONS = re.compile(
     r"no\s+(?:further|more|other)\s+questions|concludes?\s+(?:the|our|today's)\s+(?:question|q\s*&\s*a)|"
@@ -58,6 +62,9 @@ def parse_announcement(turn: Turn) -> Announcement | None:
         name = match["name"]
         if len(name.split()) >= 2 or match["firm"]:
             return Announcement(name, _firm(match, text))
+    chinese = _ANNOUNCED_ZH.search(text)
+    if chinese:
+        return Announcement(chinese["name"], chinese["firm"])
     if _QA_CUE.search(text) and not _NO_MORE_QUESTIONS.search(text):
         return Announcement("", "")
     return None

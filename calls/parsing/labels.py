@@ -72,7 +72,8 @@ _NOT_A_NAME_WORD = re.compile(
     r"manager|founder|treasurer|controller|secretary|counsel|executive|relations?|representative|"
     r"investor|strategist|economist|md|chief|division|securities|research|inc|llc|ltd|plc|corp|"
     r"corporation|limited|gmbh|company|holdings|capital|markets|partners|management|advisors|"
-    r"equity|finance|financial|operations|senior|vice|global|investments|technologies|systems",
+    r"equity|finance|financial|operations|senior|vice|global|investments|technologies|systems|"
+    r"transcripts?|event|earnings|conference|call|results|webcast|quarter|fiscal",
     re.IGNORECASE,
 )
 # Words that start sentences, never names: keeps "Thanks - Operator" or "Good Morning" out.
@@ -251,12 +252,48 @@ def _person(text: str, name: str, rest: str) -> Label | None:
     return Label(text, display_name(name), rest, "person")
 
 
+_FIELD_NAMES = frozenset(
+    {
+        *(
+            "company",
+            "company name",
+            "bank",
+            "ticker",
+            "symbol",
+            "exchange",
+            "year",
+            "fiscal year",
+            "quarter",
+        ),
+        *("period", "reporting period", "date", "call date", "event date", "time", "duration", "title"),
+        *("event", "source", "url", "location", "language", "created", "file name", "unique speakers"),
+        *("utterance count", "words", "symbols", "note", "notes", "summary", "takeaways", "subject"),
+        *(
+            "公司",
+            "公司名稱",
+            "公司名称",
+            "股票代碼",
+            "股票代码",
+            "年度",
+            "年份",
+            "季度",
+            "日期",
+            "時間",
+            "时间",
+        ),
+        *("標題", "标题", "來源", "来源"),
+    }
+)
+# rev.com and ASR tools: "Jane Doe (00:01:29): Thanks." - the time holds a colon of its own.
+_TIMED_INLINE = re.compile(
+    r"^(?P<label>[^:：()]{1,110}?)\s*[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s*[:：]?\s*(?P<speech>.*)$"
+)
 _INLINE = re.compile(r"^(?P<label>[^:：]{1,110}?)\s*[:：]\s*(?P<speech>.*)$")
 
 
 def parse_inline_label(text: str) -> tuple[Label, str] | None:
     """(label, speech) of "Jane Doe: Thanks." / "JANE DOE:Thanks" / "Jane Doe, CFO: ..." / "主持人：..."."""
-    match = _INLINE.match(text)
+    match = _TIMED_INLINE.match(text) or _INLINE.match(text)
     if not match:
         return None
     raw = match["label"].strip()
@@ -268,6 +305,8 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
         return None
     if re.search(r"https?$|\b\d+$", raw):  # "http://", "at 10:30"
         return None
+    if raw.casefold() in _FIELD_NAMES:
+        return None  # "Company: Acme", "Duration: 41 minutes", "公司：..." are header fields
     label = parse_label(clean_line(raw))
     if label is None:
         return None

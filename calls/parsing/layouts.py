@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .labels import (
+    OPERATOR,
     Label,
     clean_line,
     ends_sentence,
@@ -122,6 +123,13 @@ _SPEECH_START = re.compile(
 _TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 # A label broken over two lines: "Jane Doe, Calder, Research Division - MD of Rails &" / "Analyst".
 _DANGLING = re.compile(r"(?:[&,\-–]|\band|\bof|\bfor)$", re.IGNORECASE)
+# Words that begin what someone says, ending the title of a label run into its speech.
+_RUN_ON_SPEECH = frozenset(
+    ["thank", "thanks", "good", "hello", "hi", "yes", "yeah", "okay", "ok", "so", "well", "i", "we", "our", "my", "you", "sure", "great", "right", "and", "but", "let", "now", "first", "this", "that", "it"]
+)
+_PERIOD_OR_CALL = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b[QH][1-4]\b|\bF[QY]\d|\b(?:earnings|transcript|conference\s+call)\b", re.IGNORECASE
+)
 _FACTSET_MARK = re.compile(r"^(?P<affiliation>.+?)\s+(?P<mark>[QA])$")
 _WRAP_END = re.compile(r"[.!?:;\"”’)\]…。！？」』]$")
 
@@ -233,6 +241,8 @@ class _Reader:
         self.bullets = sum(1 for e in content if e.bullet) * 2 >= len(content)
         self._mark_roster()
         self._choose_labels()
+        if sum(1 for e in self.entries if e.kind in ("label", "inline")) < 2:
+            self._choose_run_on_labels()
         turns, header, counts = self._assemble()
         if not turns:
             raise TranscriptError(
@@ -311,8 +321,8 @@ class _Reader:
             text, mark = factset["affiliation"], factset["mark"]
         if len(text) > 140 or len(text.split()) > 18 or ends_sentence(text) or not looks_like_rest(text):
             return None
-        if not text[:1].isalpha():
-            return None  # "126,000" is an answer, not a firm
+        if not text[:1].isalpha() or _PERIOD_OR_CALL.search(text):
+            return None  # "126,000" is an answer, "Q3 2021 Acme Earnings Call" a title, not a firm
         if _SPEECH_START.match(text) or _TWO_SENTENCES.search(text) or text.endswith(("…", "...")):
             return None  # "Hi, good morning. Maybe..." is speech, however short
         own = parse_label(text)
@@ -390,6 +400,14 @@ class _Reader:
         inline_ok = [
             i for i, (label, _) in inline.items() if label.kind in ("operator", "unnamed") or confirmed(label)
         ]
+        # "JANE DOE, Calder Partners: How is demand?" in a file whose other labels stand alone.
+        if len(accepted_own) + len(inline_ok) >= 2:
+            inline_ok += [
+                i
+                for i, (label, _) in inline.items()
+                if i not in inline_ok and label.kind == "person" and label.rest and " " in label.name
+            ]
+            inline_ok.sort()
         use_inline = len(inline_ok) >= 2 or (inline_ok and not accepted_own)
         if use_inline and len(inline_ok) >= 3:
             # The file speaks in "Name: text" lines: a caller heard once is a label too, when the
@@ -453,6 +471,81 @@ class _Reader:
                     after.kind = "affiliation"
                     entry.affiliation = f"{entry.affiliation} {after.text}"
 
+    def _choose_run_on_labels(self) -> None:
+        """Turns written as one line each with no delimiter: "Jane Doe Director of Investor Relations
+        Thank you, John. ..." The names are the ones that open many lines."""
+        heads: dict[int, tuple[str, ...]] = {}
+        counts: Counter[str] = Counter()
+        for index, entry in enumerate(self.entries):
+            if entry.kind != "text":
+                continue
+            words = entry.text.split()
+            if len(words) < 3:
+                continue
+            if OPERATOR.fullmatch(words[0]):
+                heads[index] = ("Operator",)
+                counts["Operator"] += 1
+                continue
+            options = tuple(
+                " ".join(words[:length])
+                for length in (2, 3)
+                if len(words) > length
+                and looks_like_name(" ".join(words[:length]))
+                and all(word[:1].isupper() for word in words[:length])
+            )
+            if options:
+                heads[index] = options
+                counts.update(options)
+        announced = self._announced_names()
+        names: set[str] = set()
+        for options in heads.values():
+            for name in options:
+                if counts[name] >= 2 or name_key(name) in announced:
+                    names.add(name)
+        people = {name for name in names if name != "Operator"}
+        if len(people) < 2:
+            return
+        for index, options in heads.items():
+            # The longest name that recurs as often as its shorter form: "Jane van Doe" over "Jane van".
+            chosen = ""
+            for name in options:
+                if name in names and (not chosen or counts[name] >= counts[chosen]):
+                    if chosen and name_key(chosen) in announced:
+                        continue  # the operator said "Mina Sato", so "Mina Sato Calder" is no name
+                    chosen = name
+            if not chosen:
+                continue
+            entry = self.entries[index]
+            words = entry.text.split()[len(chosen.split()) :]
+            title_words: list[str] = []
+            for position, word in enumerate(words):
+                bare = word.strip(",;")
+                connector = bare.casefold() in ("of", "and", "&", "the", "for") and position + 1 < len(words)
+                if connector and words[position + 1][:1].isupper():
+                    title_words.append(word)
+                    continue
+                if (
+                    not bare[:1].isupper()
+                    or bare.casefold() in _RUN_ON_SPEECH
+                    or bare.endswith((".", "?", "!"))
+                ):
+                    break
+                title_words.append(word)
+            # A title ends on a word of titles or firms: "Chief Financial Officer Demand is..."
+            while title_words and not has_title_word(title_words[-1]):
+                title_words.pop()
+            if len(title_words) == len(words) or chosen == "Operator":
+                title_words = []  # the whole line is capitalised words: no speech to tell it apart
+            speech = " ".join(words[len(title_words) :])
+            title = " ".join(title_words).strip(" ,")
+            if not speech:
+                continue
+            label_text = " ".join([chosen, title]).strip()
+            kind = "operator" if chosen == "Operator" else "person"
+            entry.kind = "inline"
+            entry.label = Label(label_text, chosen, title, kind)
+            entry.speech = speech
+
     def _next_text_index(self, index: int, kinds: tuple[str, ...] = ("text",)) -> int | None:
         for offset, entry in enumerate(self.entries[index + 1 : index + 6], start=index + 1):
             if entry.kind == "furniture":
@@ -505,7 +598,8 @@ class _Reader:
                 continue
             if entry.kind in ("label", "inline"):
                 label = entry.label
-                counts["speaker"] += 1
+                # A line is counted once: "Jane Doe: Thanks." is speech, "Jane Doe" alone a label.
+                counts["speech" if entry.kind == "inline" and entry.speech else "speaker"] += 1
                 if self.bilingual:
                     while index < len(entries) and entries[index].text == entry.text:
                         counts["speaker"] += 1
@@ -526,7 +620,6 @@ class _Reader:
                 previous = None
                 if entry.kind == "inline" and entry.speech:
                     turns[-1].paragraphs.append(Paragraph(entry.speech, entry.line))
-                    counts["speech"] += 1
                     previous = entry
                 continue
             # Speech.
@@ -651,7 +744,7 @@ class _Reader:
             for a, b in itertools.pairwise(text_entries)
             if not _WRAP_END.search(a.text) and b.text[:1].islower()
         )
-        return breaks >= 3 and breaks * 25 >= len(text_entries)
+        return breaks >= 2 and breaks * 25 >= len(text_entries)
 
     def _warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(line, message))

@@ -66,7 +66,8 @@ def name_key(name: str) -> str:
     """Comparison key for people's names: case, accents and punctuation ignored."""
     decomposed = unicodedata.normalize("NFKD", name)
     letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]+", " ", letters.casefold()).strip()
+    # Chinese names are kept: stripping them would make every Chinese name the same empty key.
+    return re.sub(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+", " ", letters.casefold()).strip()
 
 
 def strip_possessive(name: str) -> str:

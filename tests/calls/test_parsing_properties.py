@@ -133,6 +133,9 @@ speech = st.text(SPEECH_ALPHABET, min_size=1, max_size=60).map(str.strip).filter
 structure = st.sampled_from(
     [
         "Operator",
+        "Dee Fox: Thanks for the question.",
+        "Eve Low",
+        "Calder Partners - Analyst",
         "Ann Roe - CFO",
         "Bob Poe - Analyst",
         "- CEO",

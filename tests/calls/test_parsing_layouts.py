@@ -1,0 +1,468 @@
+"""Publishers' layouts, each in a small invented transcript: the reader finds every file's own label
+convention from its evidence (participant lists, names that recur, the operator's announcements).
+
+No text here comes from a real transcript; the shapes follow ../shared/corpus/layouts/README.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calls.parsing import Role, Section, TranscriptError, parse_transcript
+
+
+def people(transcript):
+    return {s.name: (str(s.role), s.firm) for s in transcript.speakers}
+
+
+def questioners(transcript):
+    return [exchange.questioner for exchange in transcript.exchanges]
+
+
+STREETEVENTS = """Refinitiv StreetEvents Event Transcript
+E D I T E D   V E R S I O N
+
+Q3 2021 Zephyr Widgets Inc Earnings Call
+OCTOBER 20, 2021 / 9:00PM GMT
+
+================================================================================
+Corporate Participants
+================================================================================
+
+ * Ann Roe
+   Zephyr Widgets Inc - CFO
+ * Cy Doe
+   Zephyr Widgets Inc - President & CEO
+
+================================================================================
+Conference Call Participiants
+================================================================================
+
+ * Bob Poe
+   Calder Partners, Inc., Research Division - MD
+ * Di Lee
+   Vantage Securities LLC - Analyst
+
+================================================================================
+Presentation
+================================================================================
+--------------------------------------------------------------------------------
+Operator    [1]
+--------------------------------------------------------------------------------
+Good day and welcome to the Zephyr Widgets third quarter 2021 earnings call.
+
+--------------------------------------------------------------------------------
+Cy Doe,  Zephyr Widgets Inc - President & CEO    [2]
+--------------------------------------------------------------------------------
+Thank you. Revenue grew and margins widened.
+
+================================================================================
+Questions and Answers
+================================================================================
+--------------------------------------------------------------------------------
+Operator    [1]
+--------------------------------------------------------------------------------
+Our first question comes from Bob Poe with Calder Partners.
+
+--------------------------------------------------------------------------------
+Bob Poe,  Calder Partners, Inc., Research Division - MD    [2]
+--------------------------------------------------------------------------------
+How did pricing hold up?
+
+--------------------------------------------------------------------------------
+Ann Roe,  Zephyr Widgets Inc - CFO    [3]
+--------------------------------------------------------------------------------
+Pricing held.
+
+--------------------------------------------------------------------------------
+Operator    [4]
+--------------------------------------------------------------------------------
+Next is Di Lee with Vantage.
+
+--------------------------------------------------------------------------------
+Di Lee,  Vantage Securities LLC - Analyst    [5]
+--------------------------------------------------------------------------------
+What about backlog?
+
+--------------------------------------------------------------------------------
+Cy Doe,  Zephyr Widgets Inc - President & CEO    [6]
+--------------------------------------------------------------------------------
+Backlog is a record.
+"""
+
+
+def test_streetevents_labels_carry_firm_and_title_and_the_lists_are_no_turns():
+    transcript = parse_transcript(STREETEVENTS)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator", "Cy Doe", "Operator", "Bob Poe", "Ann Roe", "Operator", "Di Lee", "Cy Doe",
+    ]  # fmt: skip
+    assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners, Inc., Research Division")
+    assert people(transcript)["Ann Roe"][0] == "executive"
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+    cy = next(turn for turn in transcript.turns if turn.name == "Cy Doe")
+    assert (cy.title, cy.firm) == ("President & CEO", "Zephyr Widgets Inc")
+    assert transcript.prepared_turn_count == 2
+
+
+FOOL_TEXT = """Prepared Remarks:
+
+Operator
+
+Good day and welcome to the Zephyr Widgets Q2 2024 earnings call.
+
+Ann Roe -- Vice President, Investor Relations
+
+Thanks. With me is Cy Doe.
+
+Cy Doe--Chief Executive Officer
+
+Revenue grew.
+
+Questions & Answers:
+
+Operator
+
+Our first question comes from Bob Poe with Calder Partners.
+
+Bob Poe -- Calder Partners -- Analyst
+
+How is demand?
+
+Cy Doe--Chief Executive Officer
+
+Strong.
+
+Operator
+
+That concludes the call.
+
+Duration: 41 minutes
+
+Call participants:
+
+Ann Roe -- Vice President, Investor Relations
+
+Cy Doe -- Chief Executive Officer
+
+Bob Poe -- Calder Partners -- Analyst
+"""
+
+
+def test_motley_fool_text_dash_titles_and_participants_at_the_end():
+    transcript = parse_transcript(FOOL_TEXT)
+    assert people(transcript) == {
+        "Operator": ("operator", ""),
+        "Ann Roe": ("executive", ""),
+        "Cy Doe": ("executive", ""),
+        "Bob Poe": ("analyst", "Calder Partners"),
+    }
+    assert questioners(transcript) == ["Bob Poe"]
+    assert not any("Duration" in turn.name for turn in transcript.turns)
+    assert transcript.prepared_turn_count == 3
+
+
+SEEKING_ALPHA = """Zephyr Widgets, Inc. (NASDAQ:ZPH) Q1 2020 Earnings Conference Call April 28, 2020 8:30 ET
+
+Company Participants
+
+Ann Roe - Chief Financial Officer
+
+Cy Doe - Chief Executive Officer
+
+Conference Call Participants
+
+Bob Poe - Calder Partners
+
+Di Lee - Vantage
+
+Operator
+
+Good morning and welcome to the Zephyr Widgets first quarter 2020 call.
+
+Cy Doe
+
+Thank you. Revenue grew.
+
+Ann Roe
+
+Costs fell.
+
+Question-and-Answer Session
+
+Operator
+
+Our first question comes from Bob Poe of Calder Partners.
+
+Bob Poe
+
+How is demand?
+
+Cy Doe
+
+Strong.
+
+Operator
+
+Next is Di Lee of Vantage.
+
+Di Lee
+
+And margins?
+
+Ann Roe
+
+Better.
+"""
+
+
+def test_seeking_alpha_bare_names_confirmed_by_the_participant_lists():
+    transcript = parse_transcript(SEEKING_ALPHA)
+    assert people(transcript) == {
+        "Operator": ("operator", ""),
+        "Cy Doe": ("executive", ""),
+        "Ann Roe": ("executive", ""),
+        "Bob Poe": ("analyst", "Calder Partners"),
+        "Di Lee": ("analyst", "Vantage"),
+    }
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+    ann = next(turn for turn in transcript.turns if turn.name == "Ann Roe")
+    assert ann.title == "Chief Financial Officer"
+
+
+RUN_ON = """Company: Zephyr
+Year: 2024
+Quarter: Q1
+Operator Good evening and welcome to the Zephyr first quarter 2024 results call.
+Wendy Hu Director of Investor Relations Thank you. With me is Lars Berg, our Chief Financial Officer.
+Lars Berg Chief Financial Officer Thanks Wendy. Revenue rose.
+Wendy Hu Director of Investor Relations Thank you, Lars. We shall now open the floor for questions.
+Operator The first question comes from Mina Sato of Calder Securities.
+Mina Sato Calder Securities Thank you for taking my question. How is demand?
+Lars Berg Chief Financial Officer Demand is steady.
+Mina Sato Calder Securities Thanks. And margins?
+Lars Berg Chief Financial Officer They held.
+"""
+
+
+def test_one_line_turns_without_a_delimiter_take_names_that_open_many_lines():
+    transcript = parse_transcript(RUN_ON)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator", "Wendy Hu", "Lars Berg", "Wendy Hu", "Operator", "Mina Sato", "Lars Berg", "Mina Sato",
+        "Lars Berg",
+    ]  # fmt: skip
+    lars = transcript.turns[2]
+    assert lars.title == "Chief Financial Officer"
+    assert lars.paragraphs[0].text == "Thanks Wendy. Revenue rose."
+    assert people(transcript)["Mina Sato"] == ("analyst", "Calder Securities")
+    assert transcript.turns[6].paragraphs[0].text == "Demand is steady."
+
+
+MARKDOWN = """# Zephyr Widgets Q2 2024 Earnings Call
+
+## Prepared Remarks
+
+**Operator**
+
+Welcome to the Zephyr Widgets second quarter 2024 call.
+
+**Jessie Wu - Zephyr, Investor Relations**
+
+Thank you all for joining.
+
+**Cy Doe - Zephyr, Chief Executive Officer**
+
+Revenue grew.
+
+## Q&A
+
+**Operator**
+
+Our first question comes from Bob Poe of Calder Partners.
+
+**Bob Poe - Calder Partners**
+
+How is demand?
+
+**Cy Doe - Zephyr, Chief Executive Officer**
+
+Strong.
+"""
+
+
+def test_markdown_bold_labels_and_headings():
+    transcript = parse_transcript(MARKDOWN)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator", "Jessie Wu", "Cy Doe", "Operator", "Bob Poe", "Cy Doe",
+    ]  # fmt: skip
+    assert transcript.prepared_turn_count == 3
+    assert questioners(transcript) == ["Bob Poe"]
+    assert transcript.turns[1].paragraphs[0].text == "Thank you all for joining."
+
+
+COLON_NO_SPACE = """Full Conference Call Transcript
+
+Ann Roe:Thank you, operator. Welcome to the Zephyr fiscal 2025 first quarter call.
+
+Cy Doe:Revenue grew.
+
+Operator:Thank you.[Operator Instructions]The first question is from Bob Poe from Calder.
+
+Bob Poe:How is demand?
+
+Cy Doe:Strong.
+
+BOB POE:And margins?
+
+CY DOE:Better.
+"""
+
+
+def test_name_colon_with_no_space_and_capitals_are_one_person():
+    transcript = parse_transcript(COLON_NO_SPACE)
+    assert [turn.name for turn in transcript.turns] == [
+        "Ann Roe", "Cy Doe", "Operator", "Bob Poe", "Cy Doe", "Bob Poe", "Cy Doe",
+    ]  # fmt: skip
+    assert transcript.turns[0].paragraphs[0].text.startswith("Thank you, operator.")
+    assert questioners(transcript) == ["Bob Poe"]
+    assert people(transcript)["Bob Poe"][0] == "analyst"
+
+
+CHINESE = """公司：微風科技
+年度：2024
+季度：第一季
+主持人：各位好，歡迎參加微風科技二〇二四年第一季業績電話會議。
+王小明：謝謝主持人。本季營收成長百分之六，毛利率維持穩定。
+主持人：現在開放提問，第一位提問者是來自遠見證券的李大華。
+李大華：請問下半年的需求展望如何？
+王小明：我們預期需求穩定。
+李大華：謝謝。
+"""
+
+
+def test_chinese_labels_and_the_operator_in_chinese():
+    transcript = parse_transcript(CHINESE)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator",
+        "王小明",
+        "Operator",
+        "李大華",
+        "王小明",
+        "李大華",
+    ]
+    assert people(transcript)["王小明"][0] == "executive"
+    assert people(transcript)["李大華"][0] == "analyst"
+    assert questioners(transcript) == ["李大華"]
+
+
+QA_MARKS = """CORPORATE PARTICIPANTS
+
+Ann Roe
+Chief Financial Officer, Zephyr Widgets, Inc.
+
+MANAGEMENT DISCUSSION SECTION
+
+Operator: Good morning and welcome to the Zephyr Widgets Q1 2023 call.
+ ..............................................................................
+
+Ann Roe
+Chief Financial Officer, Zephyr Widgets, Inc.
+Thank you. Revenue grew and we kept hiring engineers across our
+plants in the second half of the year.
+
+QUESTION AND ANSWER SECTION
+
+Operator: Our first question comes from Bob Poe with Calder Partners.
+ ..............................................................................
+
+Bob Poe
+Analyst, Calder Partners LLC Q
+How did pricing hold up in
+the quarter?
+ ..............................................................................
+
+Ann Roe
+Chief Financial Officer, Zephyr Widgets, Inc. A
+It held.
+"""
+
+
+def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
+    transcript = parse_transcript(QA_MARKS)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator",
+        "Ann Roe",
+        "Operator",
+        "Bob Poe",
+        "Ann Roe",
+    ]
+    bob = transcript.turns[3]
+    assert (bob.title, bob.firm, bob.role) == ("Analyst", "Calder Partners LLC", Role.ANALYST)
+    assert [p.text for p in bob.paragraphs] == ["How did pricing hold up in the quarter?"]
+    assert transcript.turns[1].paragraphs[0].text.endswith("in the second half of the year.")
+
+
+NO_OPERATOR = """Zephyr Widgets Q4 2022 results
+Ann Roe, Head of Investor Relations
+Welcome. Cy will start.
+Cy Doe, Chief Executive Officer
+Revenue grew.
+Ann Roe
+Thanks Cy. Let's go to questions. (Operator Direction.)
+BOB POE, Calder Partners: How is demand?
+Cy Doe
+Strong.
+DI LEE, Vantage: And margins?
+Cy Doe
+Better.
+"""
+
+
+def test_a_host_who_directs_the_questions_and_callers_with_their_firm():
+    transcript = parse_transcript(NO_OPERATOR)
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+    assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners")
+    assert people(transcript)["Cy Doe"][0] == "executive"
+    assert transcript.turns[3].section == Section.QA
+
+
+TIMESTAMPS = """Jane Roe (00:00:05): Welcome to the Zephyr Widgets Q2 2021 call.
+Cy Doe (00:01:10): Revenue grew.
+Jane Roe (00:02:00): Our first question comes from Bob Poe with Calder.
+Bob Poe (00:02:09): How is demand?
+Cy Doe (00:02:30): Strong.
+"""
+
+
+def test_timestamped_labels():
+    transcript = parse_transcript(TIMESTAMPS)
+    assert [turn.name for turn in transcript.turns] == ["Jane Roe", "Cy Doe", "Jane Roe", "Bob Poe", "Cy Doe"]
+    assert transcript.turns[1].paragraphs[0].text == "Revenue grew."
+
+
+def test_text_without_any_labels_is_refused_with_a_clear_message():
+    text = "We had a good quarter. Revenue grew.\nMargins widened and we hired.\n" * 20
+    with pytest.raises(TranscriptError, match="no speaker lines"):
+        parse_transcript(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        STREETEVENTS,
+        FOOL_TEXT,
+        SEEKING_ALPHA,
+        RUN_ON,
+        MARKDOWN,
+        COLON_NO_SPACE,
+        CHINESE,
+        QA_MARKS,
+        NO_OPERATOR,
+    ],
+)
+def test_every_non_blank_line_is_accounted_for(text):
+    transcript = parse_transcript(text)
+    counts = transcript.line_counts
+    assert counts["read"] == sum(1 for line in text.splitlines() if line.strip())
+    assert counts["read"] == counts["speech"] + counts["speaker"] + counts["header"] + counts["ignored"]
+    ignored = [w for w in transcript.warnings if "ignored" in w.message]
+    assert len(ignored) >= counts["ignored"]
