@@ -101,7 +101,40 @@ def transcript_from_layout(read: ReadLayout) -> Transcript:
     assign_exchanges_and_roles(transcript, qa_start, role_only, hints)
     if any(role_only):
         name_role_only_executives(transcript, qa_start, role_only)
+    transcript.warnings.extend(doubts(transcript))
     return transcript
+
+
+def doubts(transcript: Transcript) -> list[ParseWarning]:
+    """Warnings about the parse as a whole, for `--strict` and the top of the upload preview."""
+    found: list[ParseWarning] = []
+    words: dict[str, int] = {}
+    for turn in transcript.turns:
+        words[turn.name] = words.get(turn.name, 0) + sum(len(p.text.split()) for p in turn.paragraphs)
+    total = sum(words.values())
+    turns = len(transcript.turns)
+    if total > 3000 and total / max(turns, 1) > 2500:
+        found.append(
+            ParseWarning(
+                0, f"few speaker lines for the file's size: {turns} turns for {total:,} words", doubt=True
+            )
+        )
+    speaking = {name: count for name, count in words.items() if name != "Operator"}
+    if total > 1500 and len(transcript.speakers) >= 2 and speaking:
+        name, most = max(speaking.items(), key=lambda item: item[1])
+        if most > total * 0.85:
+            found.append(
+                ParseWarning(
+                    0, f"most of the text ({most * 100 // total}%) is under one speaker, {name}", doubt=True
+                )
+            )
+    if (
+        any(turn.name == "Operator" for turn in transcript.turns)
+        and not transcript.exchanges
+        and total > 1500
+    ):
+        found.append(ParseWarning(0, "no Q&A exchange found in a call that has an operator", doubt=True))
+    return found
 
 
 def _fill_metadata(transcript: Transcript, header: list[str]) -> None:

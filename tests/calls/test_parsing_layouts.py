@@ -466,3 +466,25 @@ def test_every_non_blank_line_is_accounted_for(text):
     assert counts["read"] == counts["speech"] + counts["speaker"] + counts["header"] + counts["ignored"]
     ignored = [w for w in transcript.warnings if "ignored" in w.message]
     assert len(ignored) >= counts["ignored"]
+
+
+def _doubts(transcript):
+    return [w.message for w in transcript.warnings if w.doubt]
+
+
+def test_a_parse_the_parser_doubts_says_so():
+    sentence = "Revenue grew in every region and we kept our costs flat across the year. "
+    one_voice = (
+        "Operator\nWelcome to the Zephyr Widgets Q1 2022 call.\n"
+        f"Cy Doe - Chief Executive Officer\n{sentence * 600}\n"
+        "Ann Roe - Chief Financial Officer\nThanks.\n"
+    )
+    found = _doubts(parse_transcript(one_voice))
+    assert any("under one speaker, Cy Doe" in message for message in found)
+    assert any("few speaker lines" in message for message in found)
+    assert any("no Q&A exchange" in message for message in found)
+
+
+def test_a_well_formed_call_raises_no_doubt():
+    assert _doubts(parse_transcript(STREETEVENTS)) == []
+    assert _doubts(parse_transcript(SEEKING_ALPHA)) == []
