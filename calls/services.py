@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
@@ -54,7 +54,9 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     if existing is not None and existing.checksum == loaded.checksum:
         return ImportResult(status="unchanged", call=existing)
     status = "created"
+    left: set[int] = set()
     if existing is not None:
+        left = _speakers_of(Turn.objects.filter(call=existing))
         existing.delete()
         status = "replaced"
 
@@ -75,7 +77,32 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         call.save(update_fields=["warnings"])
     _store_turns(call, transcript, speakers=speakers)
     tally_call(call=call)
+    _delete_speakers_without_turns(left)
     return ImportResult(status=status, call=call)
+
+
+def _speakers_of(turns) -> set[int]:
+    """The ids of the speakers of these turns and of the questioners of their exchanges."""
+    return set(turns.exclude(speaker=None).values_list("speaker", flat=True)) | set(
+        Exchange.objects.filter(turns__in=turns, questioner__isnull=False).values_list(
+            "questioner", flat=True
+        )
+    )
+
+
+def _delete_speakers_without_turns(candidates: set[int]) -> None:
+    """Delete those of these speakers whom no call mentions any more (a replaced call's misspellings).
+
+    Otherwise a corrected name would leave its old spelling listed as a person with no words.
+    """
+    if not candidates:
+        return
+    mentioned = (
+        Q(Exists(Turn.objects.filter(speaker=OuterRef("pk"))))
+        | Q(Exists(Exchange.objects.filter(questioner=OuterRef("pk"))))
+        | Q(Exists(Utterance.objects.filter(speaker=OuterRef("pk"))))
+    )
+    Speaker.objects.filter(pk__in=candidates).exclude(mentioned).delete()
 
 
 @transaction.atomic
