@@ -14,15 +14,13 @@ from __future__ import annotations
 from .decoding import decode
 from .inference import (
     assign_exchanges_and_roles,
-    find_company,
-    find_period,
     find_qa_start,
-    find_ticker,
     name_role_only_executives,
     turn_text,
 )
 from .jsonformat import looks_like_json, parse_json_transcript
-from .layouts import TITLE_LINE, read_text, title_line_period
+from .layouts import read_text
+from .metadata import find_metadata
 from .model import (
     Exchange,
     LabelledTurn,
@@ -67,7 +65,7 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     else:
         read = read_text(text)
         transcript = transcript_from_layout(read)
-        _fill_metadata(transcript, [line for _, line in read.header[:200]])
+        fill_metadata(transcript, read, filename=filename)
         transcript.warnings.sort(key=lambda warning: warning.line)
     transcript.warnings[:0] = warnings
     return transcript
@@ -137,24 +135,26 @@ def doubts(transcript: Transcript) -> list[ParseWarning]:
     return found
 
 
-def _fill_metadata(transcript: Transcript, header: list[str]) -> None:
-    for line in header:
-        match = TITLE_LINE.match(line)
-        if match:
-            transcript.title = line
-            transcript.company = match["company"].strip()
-            transcript.ticker = match["ticker"]
-            transcript.fiscal_year, transcript.fiscal_quarter = title_line_period(match)
-            break
-    texts = header + [turn_text(turn) for turn in transcript.turns[:_METADATA_TURNS]]
-    if not transcript.company:
-        transcript.company = find_company(texts)
-    if transcript.fiscal_year is None:
-        transcript.fiscal_year, transcript.fiscal_quarter = find_period(texts)
-    if not transcript.ticker:
-        transcript.ticker = find_ticker(texts)
+def fill_metadata(transcript: Transcript, read: ReadLayout, *, filename: str = "") -> None:
+    """Company, ticker, period, date held, title and split-call part, from the file's own evidence."""
+    opening = [turn_text(turn) for turn in transcript.turns[:_METADATA_TURNS]]
+    found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
+    transcript.company = strip_possessive(found.company)
+    transcript.ticker = found.ticker
+    transcript.fiscal_year, transcript.fiscal_quarter = found.fiscal_year, found.fiscal_quarter
+    transcript.held_on = found.held_on
+    transcript.title = found.title
+    transcript.part = found.part
+    transcript.period_conflict = found.period_conflict
+    # Title-page lines the metadata read are header, not text lost before the first speaker.
+    stray = "text before the first speaker line belongs to no turn; ignored"
+    claimed = [w for w in transcript.warnings if w.message == stray and w.line in found.header_lines]
+    if claimed:
+        transcript.warnings = [w for w in transcript.warnings if w not in claimed]
+        counts = transcript.line_counts
+        counts["ignored"] -= len(claimed)
+        counts["header"] += len(claimed)
     if not transcript.company:
         transcript.warnings.append(ParseWarning(0, "company name not found"))
     if transcript.fiscal_year is None:
         transcript.warnings.append(ParseWarning(0, "fiscal period not found"))
-    transcript.company = strip_possessive(transcript.company)

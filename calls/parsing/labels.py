@@ -9,6 +9,7 @@ file (names that repeat, participant lists, the operator's announcements).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,10 @@ _BULLET = re.compile(r"^\s*(?:[•●▪◦·‣∙>]|\*(?!\*))\s*")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__")
 # StreetEvents counts turns at the end of the label: "Operator    [1]". rev.com puts the time there.
 _LABEL_TAIL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\])\s*$")
+# Bloomberg's "{BIO 1234567 <GO>}" after a name.
+_BLOOMBERG_BIO = re.compile(r"\s*\{BIO[^}]*\}\s*")
+# Bloomberg's "Q - Jane Doe" / "A - John Roe": the side, then the name.
+_SIDE_PREFIX = re.compile(r"^(?P<side>Q|A|Question|Answer)\s*[-–—:]\s*(?P<name>\S.*)$")
 _SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*")
 _TITLE_WORD = re.compile(
     r"\b(?:analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
@@ -123,6 +128,7 @@ def clean_line(text: str) -> str:
     """A line without bullets, markdown emphasis, heading marks or a turn counter."""
     text = _BULLET.sub("", text)
     text = _MARKDOWN.sub("", text).strip()
+    text = _BLOOMBERG_BIO.sub("", text)
     return _LABEL_TAIL.sub("", text).strip()
 
 
@@ -181,13 +187,21 @@ def has_title_word(text: str) -> bool:
     return bool(_TITLE_WORD.search(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_label(text: str) -> Label | None:
     """The label `text` could be when it stands alone (no speech after it), or None.
 
     `text` is already cleaned (clean_line). A trailing colon is allowed ("JANE DOE:").
     """
-    text = text.rstrip().rstrip(":：").rstrip()
+    text = text.rstrip().rstrip(":：").rstrip().replace("，", ", ")
     if not text or len(text) > 160:
+        return None
+    prefixed = _SIDE_PREFIX.match(text)
+    if prefixed:
+        inner = parse_label(prefixed["name"])
+        if inner is not None and inner.kind in ("person", "unnamed", "operator"):
+            side = _SIDE_LABELS[prefixed["side"].casefold()]
+            return Label(text, inner.name, inner.rest, inner.kind, side)
         return None
     if OPERATOR.fullmatch(text):
         return Label(text, "Operator", "", "operator")
@@ -224,7 +238,8 @@ def parse_label(text: str) -> Label | None:
         name, rest = name.strip(), rest.strip()
         if _UNNAMED_STRONG.fullmatch(name) and looks_like_rest(rest):
             return Label(text, display_name(name), rest, "unnamed")
-        if " " in name and looks_like_name(name) and looks_like_rest(rest):
+        chinese = bool(_CJK_NAME.fullmatch(name)) and len(rest) <= 12 and not re.search(r"[。？！]", rest)
+        if (" " in name or chinese) and looks_like_name(name) and looks_like_rest(rest):
             return _person(text, name, rest)
         return None
     if looks_like_name(text) and (" " in text.strip() or _CJK_NAME.fullmatch(text)):
@@ -291,6 +306,7 @@ _TIMED_INLINE = re.compile(
 _INLINE = re.compile(r"^(?P<label>[^:：]{1,110}?)\s*[:：]\s*(?P<speech>.*)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_inline_label(text: str) -> tuple[Label, str] | None:
     """(label, speech) of "Jane Doe: Thanks." / "JANE DOE:Thanks" / "Jane Doe, CFO: ..." / "主持人：..."."""
     match = _TIMED_INLINE.match(text) or _INLINE.match(text)
@@ -322,8 +338,16 @@ def split_rest(rest: str) -> tuple[str, str]:
     rest = rest.strip(" ,")
     parts = [part.strip() for part in _SEPARATOR.split(rest) if part.strip()]
     if len(parts) >= 2:
-        # "Firm - Title" (StreetEvents, Motley Fool); the title is the last part.
-        return " - ".join(parts[:-1]), parts[-1]
+        # "Firm - Title" (StreetEvents, Motley Fool): the title is the last part, unless only an
+        # earlier part reads as one ("CFO - Acme Corp").
+        title_index = len(parts) - 1
+        if not _is_title(parts[-1]) or _is_firm(parts[-1]):
+            title_index = next(
+                (i for i in range(len(parts) - 1, -1, -1) if _is_title(parts[i]) and not _is_firm(parts[i])),
+                title_index,
+            )
+        firm = " - ".join(part for i, part in enumerate(parts) if i != title_index)
+        return firm, parts[title_index]
     if not parts:
         return "", ""
     rest = parts[0]
