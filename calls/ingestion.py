@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from calls.parsing import Transcript, TranscriptError, clean_company_name, parse_transcript
+from calls.parsing import ParseWarning, Transcript, TranscriptError, clean_company_name, parse_transcript
 
 # The keys of Transcript.line_counts, in the order the JSON summary gives them.
 LINE_KINDS = ("read", "speech", "speaker", "header", "ignored")
@@ -47,7 +47,7 @@ def load_transcript(
     """
     if len(data) > max_bytes:
         raise TranscriptError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
-    transcript = parse_transcript(data, filename=source_name)
+    transcript = _without_nul(parse_transcript(data, filename=source_name))
     if transcript.period_conflict and not (facts.fiscal_year and facts.fiscal_quarter):
         # Either period could be the wrong one, and a wrong one would replace another quarter's call:
         # only the person importing can settle it.
@@ -74,6 +74,41 @@ def load_transcript(
     return LoadedTranscript(
         source_name=source_name, checksum=hashlib.sha256(data).hexdigest(), transcript=transcript
     )
+
+
+def _without_nul(transcript: Transcript) -> Transcript:
+    """The transcript with no NUL character left in any text: PostgreSQL text cannot hold one.
+
+    The decoder removes raw NULs; a JSON file can still write one as "\\u0000" inside a string.
+    """
+    removed = 0
+
+    def clean(value: str) -> str:
+        nonlocal removed
+        if "\x00" not in value:
+            return value
+        removed += value.count("\x00")
+        return value.replace("\x00", "")
+
+    for turn in transcript.turns:
+        for name in ("speaker_line", "name", "title", "firm"):
+            setattr(turn, name, clean(getattr(turn, name)))
+        for paragraph in turn.paragraphs:
+            paragraph.text, paragraph.translation = clean(paragraph.text), clean(paragraph.translation)
+    for exchange in transcript.exchanges:
+        exchange.questioner = clean(exchange.questioner)
+        exchange.introduced_as, exchange.firm = clean(exchange.introduced_as), clean(exchange.firm)
+    for warning in transcript.warnings:
+        warning.message = clean(warning.message)
+    for name in ("layout", "title", "company", "ticker", "period_conflict", "part"):
+        setattr(transcript, name, clean(getattr(transcript, name)))
+    if removed:
+        transcript.warnings.append(
+            ParseWarning(
+                0, f"removed {removed} NUL character{'s' if removed != 1 else ''}: a text transcript has none"
+            )
+        )
+    return transcript
 
 
 def load_transcript_file(path: Path, *, max_bytes: int, facts: CallFacts = CallFacts()) -> LoadedTranscript:

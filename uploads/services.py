@@ -82,6 +82,10 @@ def upload_loaded(
         )
     except TranscriptError as error:
         raise TranscriptError(form_hint(str(error))) from None
+    except DatabaseError:
+        raise
+    except Exception as error:  # a bug the file triggers (a RecursionError...): it fails alone
+        raise TranscriptError(f"could not parse: {type(error).__name__}: {error}") from error
     loaded.transcript = apply_corrections(loaded.transcript, corrections)
     return loaded
 

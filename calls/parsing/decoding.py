@@ -81,7 +81,7 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     else:
         raise TranscriptError(f"expected bytes or str, got {type(data).__name__}")
     if "\x00" in text:
-        raise TranscriptError("the file looks binary (it contains NUL characters), not a text transcript")
+        text = _without_nul(text, warnings)
     # Checked before the line ends are normalised: "\f" and "\v" are allowed there, other controls not.
     if _looks_binary(text):
         raise TranscriptError("the file looks binary (too many control characters), not a text transcript")
@@ -122,7 +122,8 @@ def _decode_bytes(data: bytes, warnings: list[ParseWarning]) -> str:
             else:
                 warnings.append(ParseWarning(0, f"the file has no byte-order mark; decoded as {encoding}"))
                 return text
-        raise TranscriptError("the file looks binary (it contains NUL bytes), not a text transcript")
+            raise TranscriptError("the file looks binary (it contains NUL bytes), not a text transcript")
+        # Not UTF-16: a text with stray NULs (a bad export, a hostile file); decode() removes them.
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -142,6 +143,27 @@ def _decode_bytes(data: bytes, warnings: list[ParseWarning]) -> str:
         warnings.append(ParseWarning(0, f"the file is not valid UTF-8; decoded as {encoding}"))
         return text
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _without_nul(text: str, warnings: list[ParseWarning]) -> str:
+    """The text without its NUL characters, which PostgreSQL text cannot hold; a warning says how many.
+
+    A file a tenth or more NULs is no text at all: images and documents have that many, a text with
+    stray NULs (a bad export) a handful (UTF-16 without a byte-order mark was tried before).
+    """
+    count = text.count("\x00")
+    if count * 10 >= len(text):
+        raise TranscriptError("the file looks binary (it contains NUL characters), not a text transcript")
+    before = text[: text.index("\x00")]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    warnings.append(
+        ParseWarning(
+            line,
+            f"removed {count} NUL character{'s' if count != 1 else ''} (the first on this line):"
+            " a text transcript has none",
+        )
+    )
+    return text.replace("\x00", "")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -1,15 +1,19 @@
 """What the import refuses or reports about a file as a whole: its period, its lines, hostile content."""
 
 import io
+import json
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 
+import calls.ingestion
 from calls.ingestion import CallFacts, load_transcript
 from calls.models import Call
 from calls.parsing import TranscriptError
+from calls.parsing.decoding import decode
 from tests.archive import ingest
-from tests.calls.transcripts import parse_as, transcript
+from tests.calls.transcripts import parse_as, prepared, transcript
 
 CONFLICT = "the file name says Q1 2021 but the text says Q1 2020"
 
@@ -93,3 +97,94 @@ def test_json_lines_are_there_for_every_parsed_file(tmp_path):
     assert set(report["lines"]) == {"read", "speech", "speaker", "header", "ignored"}
     assert all(isinstance(count, int) for count in report["lines"].values())
     assert report["part"] is None and report["period_conflict"] is None
+
+
+# Hostile files: NUL characters, nesting deep enough to break a recursive parser.
+
+CLEAN = (
+    "Operator\nWelcome to the Quillon Systems first quarter 2022 results call.\n"
+    "Jane Roe - Chief Executive Officer\nThank you. Revenue grew and gross margin improved.\n"
+)
+
+
+def test_decoding_removes_a_few_nul_characters_and_says_how_many():
+    data = CLEAN.replace("Thank you.", "Thank\x00 you.\x00").encode()
+    text, warnings = decode(data)
+    assert "\x00" not in text and "Thank you." in text
+    [warning] = warnings
+    assert (warning.line, warning.message) == (
+        4,
+        "removed 2 NUL characters (the first on this line): a text transcript has none",
+    )
+    # The same in text already decoded, and after Windows line ends.
+    assert decode(CLEAN.replace("\n", "\r\n").replace("Thank", "\x00Thank"))[1][0].line == 4
+
+
+def test_decoding_still_refuses_a_file_that_is_mostly_nuls_or_binary():
+    with pytest.raises(TranscriptError, match="looks binary"):
+        decode(b"\x00\x00\x00a" * 500)
+    with pytest.raises(TranscriptError, match="looks binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(TranscriptError, match="looks binary"):
+        decode(bytes(range(256)) * 8)
+
+
+@pytest.mark.django_db
+def test_a_file_with_nul_characters_imports_without_them_and_strict_fails_it(tmp_path):
+    path = tmp_path / "nul.txt"
+    path.write_bytes(CLEAN.replace("Revenue grew", "Revenue\x00 grew").encode())
+
+    with pytest.raises(CommandError, match="1 of 1"):
+        ingest(path, strict=True)
+    [report] = ingest(path)
+
+    assert report["status"] == "created"
+    assert "removed 1 NUL character" in report["warnings"][0]["message"]
+    assert Call.objects.get().utterances.filter(text__contains="Revenue grew").exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_written_as_a_json_escape_is_removed_too(tmp_path):
+    parsed = transcript(company="Quillon\x00 Systems", turns=prepared("Revenue\x00 grew."))
+    path = write(tmp_path, "escaped.json")
+    with parse_as({path.name: parsed}):
+        [report] = ingest(path)
+    assert report["company"] == "Quillon Systems"
+    assert report["warnings"][-1]["message"] == "removed 2 NUL characters: a text transcript has none"
+    assert Call.objects.get().utterances.filter(text="Revenue grew.").exists()
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_json_file_fails_alone_and_the_next_files_import(tmp_path):
+    deep = tmp_path / "a-deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    good = write(tmp_path, "b-good.txt", CLEAN)
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 2"):
+        call_command("ingest", str(deep), str(good), "--json", stdout=out, stderr=err)
+
+    reports = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert reports[0]["file"] == str(deep) and "error" in reports[0]
+    assert reports[1]["status"] == "created"
+    assert Call.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_while_parsing_is_reported_for_that_file_and_the_run_goes_on(tmp_path):
+    broken, good = write(tmp_path, "a-broken.txt"), write(tmp_path, "b-good.txt", CLEAN)
+    real = calls.ingestion.parse_transcript
+
+    def parse(data, *, filename=""):
+        if filename == broken.name:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, filename=filename)
+
+    out, err = io.StringIO(), io.StringIO()
+    patched = mock.patch.object(calls.ingestion, "parse_transcript", side_effect=parse)
+    with patched, pytest.raises(CommandError, match="1 of 2"):
+        call_command("ingest", str(broken), str(good), stdout=out, stderr=err)
+
+    assert f"{broken}: could not parse: RecursionError: maximum recursion depth exceeded" in err.getvalue()
+    assert "created" in out.getvalue()
+    assert Call.objects.count() == 1

@@ -1,12 +1,16 @@
 """The upload pages on what the import refuses or reports about a file as a whole."""
 
+from unittest import mock
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
+import calls.ingestion
 from calls.models import Call
-from tests.calls.transcripts import parse_as, transcript
+from tests.calls.transcripts import parse_as, prepared, transcript
+from tests.uploads.test_views import preview_data
 from uploads.models import Upload
 
 NEW = reverse("uploads:new")
@@ -48,3 +52,58 @@ class PeriodConflictTests(UploadRulesTestCase):
             self.assertContains(response, "Acme Widgets Q1 2021")
             self.assertEqual(pending.call_label, "Acme Widgets Q1 2021")
         self.assertFalse(Call.objects.exists())
+
+
+CLEAN = (
+    b"Operator\nWelcome to the Quillon Systems first quarter 2022 results call.\n"
+    b"Jane Roe - Chief Executive Officer\nThank you. Revenue grew and gross margin improved.\n"
+)
+
+
+class HostileFileTests(UploadRulesTestCase):
+    def store(self, upload: Upload):
+        preview = self.client.get(upload.get_absolute_url())
+        data = preview_data(preview, "store")
+        return self.client.post(upload.get_absolute_url(), data, follow=True)
+
+    def test_a_file_with_nul_characters_previews_with_a_warning_and_stores_without_them(self):
+        response = self.upload(upload_file("nul.txt", CLEAN.replace(b"Revenue grew", b"Revenue\x00 grew")))
+        self.assertEqual(response.status_code, 200)
+        upload = Upload.objects.get()
+        self.assertEqual(upload.status, "pending")
+        self.assertContains(response, "removed 1 NUL character (the first on this line)")
+
+        self.store(upload)
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, "stored")
+        self.assertTrue(
+            Call.objects.get().utterances.filter(text__startswith="Thank you. Revenue grew").exists()
+        )
+
+    def test_a_nul_escaped_in_json_previews_and_stores(self):
+        parsed = transcript(company="Quillon\x00 Systems", turns=prepared("Revenue\x00 grew."))
+        with parse_as({"escaped.json": parsed}):
+            response = self.upload(upload_file("escaped.json"))
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "removed 2 NUL characters")
+            self.store(Upload.objects.get())
+        self.assertEqual(Call.objects.get().company.name, "Quillon Systems")
+
+    def test_a_file_that_breaks_the_parser_fails_alone_in_its_batch(self):
+        deep = upload_file("deep.json", b"[" * 100_000 + b"]" * 100_000)
+        real = calls.ingestion.parse_transcript
+
+        def parse(data, *, filename=""):
+            if filename == "broken.txt":
+                raise RecursionError("maximum recursion depth exceeded")
+            return real(data, filename=filename)
+
+        with mock.patch.object(calls.ingestion, "parse_transcript", side_effect=parse):
+            response = self.upload(upload_file("broken.txt"), deep, upload_file("good.txt", CLEAN))
+        self.assertEqual(response.status_code, 200)
+        statuses = dict(Upload.objects.values_list("file_name", "status"))
+        self.assertEqual(statuses, {"broken.txt": "failed", "deep.json": "failed", "good.txt": "pending"})
+        self.assertEqual(
+            Upload.objects.get(file_name="broken.txt").error,
+            "could not parse: RecursionError: maximum recursion depth exceeded",
+        )

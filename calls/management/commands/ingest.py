@@ -94,6 +94,10 @@ class Command(BaseCommand):
             return {"file": str(path), "error": "permission denied"}
         except TranscriptError as error:
             return {"file": str(path), "error": str(error)}
+        except DatabaseError:
+            raise
+        except Exception as error:  # a bug the file triggers (a RecursionError...): it stops nothing else
+            return {"file": str(path), "error": f"could not parse: {type(error).__name__}: {error}"}
         warnings = loaded.transcript.warnings
         if strict and warnings:
             listed = "; ".join(map(str, warnings[:_STRICT_LISTED]))
