@@ -16,9 +16,11 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 # "Our next question is from the line of Tal Liani with Banc of America", "comes from Rod Hall with
 # JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
 _ANNOUNCED_FROM = re.compile(
-    rf"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+)?to|\bmove\s+(?:on\s+)?to)\s+(?:the\s+line\s+of\s+)?"
+    rf"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
+    rf"\btake|\bhear\s+from)\s+(?:the\s+line\s+of\s+|the\s+(?=[A-Z]))?"
     rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at)\s+(?P<firm>{FIRM}))?"
 )
+_TRANSCRIBER_MARK = re.compile(r"\s*[\[(](?:ph|indiscernible|inaudible)[\])]", re.IGNORECASE)
 # A paragraph that is just "Peter Misek, Jefferies." (optionally after "(Operator Instructions)").
 _ANNOUNCED_BARE = re.compile(rf"(?P<name>{NAME}),\s+(?P<firm>{FIRM})\.?")
 _OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\]]\.?\s*", re.IGNORECASE)
@@ -36,6 +38,12 @@ _NO_MORE_QUESTIONS = re.compile(
     r"no\s+(?:further|more|other)\s+questions|concludes?\s+(?:the|our|today's)\s+(?:question|q\s*&\s*a)|"
     r"(?:was|is)\s+(?:our|the)\s+(?:final|last)\s+question|end\s+of\s+(?:the|our)\s+(?:question|q\s*&\s*a)|"
     r"(?:turn|hand)\s+(?:the\s+)?(?:call|conference|floor)\s+back",
+    re.IGNORECASE,
+)
+# Titles of the company's own people: someone so titled who asks "?" is answering rhetorically.
+_COMPANY_TITLE = re.compile(
+    r"\b(?:chief|ceo|cfo|coo|cto|president|chair(?:man|woman)?|director|officer|head|treasurer|"
+    r"controller|vp|evp|svp|vice\s+president|investor\s+relations|ir)\b",
     re.IGNORECASE,
 )
 _ANALYST_TITLE = re.compile(r"\banalyst\b", re.IGNORECASE)
@@ -57,7 +65,8 @@ def parse_announcement(turn: Turn) -> Announcement | None:
         bare = _ANNOUNCED_BARE.fullmatch(_OPERATOR_INSTRUCTIONS.sub("", paragraph.text).strip())
         if bare and len(bare["name"].split()) >= 2:
             return Announcement(bare["name"], _firm(bare, paragraph.text))
-    text = turn_text(turn)
+    # "Timothy [ph] from UBS": the transcriber's marks are not part of the name.
+    text = _TRANSCRIBER_MARK.sub("", turn_text(turn))
     for match in _ANNOUNCED_FROM.finditer(text):
         name = match["name"]
         if len(name.split()) >= 2 or match["firm"]:
@@ -122,12 +131,20 @@ def find_qa_start(
                     break
     if heading_index is not None:
         return min(heading_index, named_index) if named_index is not None else heading_index
+    asker = next(
+        (
+            index
+            for index, turn in enumerate(turns)
+            if hints[index] == Role.ANALYST or _ANALYST_TITLE.search(turn.title)
+        ),
+        None,
+    )
     if cue_index is not None:
+        # A file that opens straight on a caller's question (no prepared remarks at all).
+        if asker is not None and asker < cue_index and "?" in turn_text(turns[asker]):
+            return asker
         return cue_index
-    for index, turn in enumerate(turns):
-        if hints[index] == Role.ANALYST or _ANALYST_TITLE.search(turn.title):
-            return index
-    return len(turns)
+    return asker if asker is not None else len(turns)
 
 
 # --- Exchanges and roles ----------------------------------------------------------------------------
@@ -161,7 +178,11 @@ def assign_exchanges_and_roles(
             return True
         # No operator and nothing stated: a newcomer who asks a question opens a slot.
         return (
-            not operator_in_qa and side is None and not company_side(index) and "?" in turn_text(turns[index])
+            not operator_in_qa
+            and side is None
+            and not company_side(index)
+            and not _COMPANY_TITLE.search(turns[index].title)
+            and "?" in turn_text(turns[index])
         )
 
     questioner_turns: set[int] = set()

@@ -62,7 +62,7 @@ _TITLE_WORD = re.compile(
     r"vice|global|group|finance|financial|operating|operations|strategy|research|division|equity|"
     r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
     r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"
-    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|長|长|官|分析|主席",
+    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官",
     re.IGNORECASE,
 )
 
@@ -90,7 +90,9 @@ _NOT_A_FIRST_WORD = _words(
     "answers"
 )
 _ABBREVIATIONS = _words("inc co ltd corp jr sr bros intl dept assoc mr ms dr mrs st llc plc cie")
-_FUNCTION_WORDS = _words("or and the of to in for with is are was were will be that this on at by from as it")
+_FUNCTION_WORDS = _words(
+    "or and the of to in for with is are was were will be that this on at by from as it a an"
+)
 _NAME_WORD = re.compile(NAME_WORD)
 _PARTICLES = _words("de da di del della der den van von la le du dos bin al ten ter y")
 # A title in parentheses after the name: "Jane Doe (Chief Financial Officer)", "王小明（財務長）".
@@ -303,7 +305,7 @@ _FIELD_NAMES = frozenset(
 _TIMED_INLINE = re.compile(
     r"^(?P<label>[^:：()]{1,110}?)\s*[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s*[:：]?\s*(?P<speech>.*)$"
 )
-_INLINE = re.compile(r"^(?P<label>[^:：]{1,110}?)\s*[:：]\s*(?P<speech>.*)$")
+_INLINE = re.compile(r"^(?P<label>[^:：]{0,110}?)\s*[:：]\s*(?P<speech>.*)$")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -124,9 +124,11 @@ _TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 # A label broken over two lines: "Jane Doe, Calder, Research Division - MD of Rails &" / "Analyst".
 _DANGLING = re.compile(r"(?:[&,\-–]|\band|\bof|\bfor)$", re.IGNORECASE)
 # Words that begin what someone says, ending the title of a label run into its speech.
-_RUN_ON_SPEECH = frozenset(
-    ["thank", "thanks", "good", "hello", "hi", "yes", "yeah", "okay", "ok", "so", "well", "i", "we", "our", "my", "you", "sure", "great", "right", "and", "but", "let", "now", "first", "this", "that", "it"]
+_RUN_ON_SPEECH_WORDS = (
+    "thank thanks good hello hi yes yeah okay ok so well i we our my you sure great right "
+    "and but let now first this that it"
 )
+_RUN_ON_SPEECH = frozenset(_RUN_ON_SPEECH_WORDS.split())
 _PERIOD_OR_CALL = re.compile(
     r"\b(?:19|20)\d{2}\b|\b[QH][1-4]\b|\bF[QY]\d|\b(?:earnings|transcript|conference\s+call)\b", re.IGNORECASE
 )
@@ -315,6 +317,8 @@ class _Reader:
     def _affiliation(self, entry: _Entry) -> tuple[str, str] | None:
         """(affiliation, Q/A mark) when `entry` reads as the line under a name, else None."""
         text = entry.text
+        if is_cjk_line(text) and (self.bilingual or len(text) < 3):
+            return None  # the translation of the line above, or a word alone
         mark = ""
         factset = _FACTSET_MARK.match(text)
         if factset and looks_like_rest(factset["affiliation"]):
