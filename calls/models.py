@@ -27,6 +27,12 @@ class Section(models.TextChoices):
     QA = "qa", pgettext_lazy("section", "Q&A")
 
 
+# The halves of a call published in two files, in the order the call holds them.
+PARTS = ("presentation", "qa")
+PART_LABELS = {"presentation": "presentation", "qa": "Q&A"}
+HALF_COUNTS = ("turns", "paragraphs", "exchanges")
+
+
 class Company(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -58,6 +64,12 @@ class Call(models.Model):
     layout = models.CharField(max_length=30, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
+    # A call published in two files holds one entry per half it has, by part ("presentation", "qa"):
+    # {"checksum", "source_name", "layout", "title", "held_on", "warnings", "turns", "paragraphs",
+    # "exchanges"}. The presentation's rows come first: each half's turns, paragraphs and exchanges
+    # are the next run of positions after those of the halves before it (see `half_ranges`).
+    # Empty for a call imported from one file.
+    parts = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = CallQuerySet.as_manager()
 
@@ -80,6 +92,28 @@ class Call(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calls:call", kwargs={"company": self.company.slug, "period": self.period})
+
+    def half_ranges(self, part: str) -> dict[str, tuple[int, int]]:
+        """Where a half's rows are, by kind (turns, paragraphs, exchanges): positions p, after < p <= last.
+
+        For a half the call does not hold yet: where it would go (an empty range).
+        """
+        before = PARTS[: PARTS.index(part)]
+        ranges = {}
+        for kind in HALF_COUNTS:
+            after = sum(self.parts[other][kind] for other in before if other in self.parts)
+            ranges[kind] = (after, after + self.parts.get(part, {}).get(kind, 0))
+        return ranges
+
+    def refuses_half(self, part: str) -> str:
+        """Why this call cannot take that half of a split call ("" when it can)."""
+        if self.parts:
+            return ""
+        return (
+            f"{self} is stored from one file holding the whole call; the {PART_LABELS[part]} alone would"
+            " replace all of it: import a file with the whole call, or delete the stored call in the"
+            " admin first"
+        )
 
     @property
     def period(self) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
@@ -18,8 +20,8 @@ from calls.ingestion import (
     company_name_keys,
     ticker_alias,
 )
-from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
-from calls.parsing import Transcript
+from calls.models import PARTS, Call, Company, Exchange, Role, Speaker, Turn, Utterance
+from calls.parsing import Transcript, TranscriptError
 from search.chinese import has_cjk, index_terms
 from search.models import UtteranceTally
 from search.services import tally_call
@@ -32,6 +34,9 @@ _ANONYMOUS = re.compile(r"^(operator|unidentified\b|unknown\b|participant\b)", r
 class ImportResult:
     status: str  # "created", "replaced" or "unchanged"
     call: Call
+    # This file's warnings: the parser's and what storing noticed ({"line", "message"}). The call's
+    # own `warnings` are those of both halves for a call split in two files.
+    warnings: list[dict] = field(default_factory=list)
 
 
 def _key(text: str) -> str:
@@ -42,7 +47,9 @@ def _key(text: str) -> str:
 def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     """Store a parsed transcript as a call, in one transaction; idempotent on the file's checksum.
 
-    A different file for a company and period already stored replaces that call.
+    A different file for a company and period already stored replaces that call. One half of a call
+    split in two files (`Transcript.part`) joins the call holding the other half, in either order,
+    or replaces only its own half. Raises TranscriptError when the file cannot be placed.
     """
     transcript = loaded.transcript
     company = company_get_or_create(transcript)
@@ -51,8 +58,10 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         .filter(company=company, fiscal_year=transcript.fiscal_year, fiscal_quarter=transcript.fiscal_quarter)
         .first()
     )
+    if transcript.part:
+        return _import_half(loaded, company=company, existing=existing)
     if existing is not None and existing.checksum == loaded.checksum:
-        return ImportResult(status="unchanged", call=existing)
+        return ImportResult(status="unchanged", call=existing, warnings=existing.warnings)
     status = "created"
     left: set[int] = set()
     if existing is not None:
@@ -65,11 +74,11 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         fiscal_year=transcript.fiscal_year,
         fiscal_quarter=transcript.fiscal_quarter,
         held_on=transcript.held_on,
-        title=transcript.title or f"{company.name} Q{transcript.fiscal_quarter} {transcript.fiscal_year}",
+        title=transcript.title or _default_title(company, transcript),
         source_name=loaded.source_name,
         checksum=loaded.checksum,
         layout=transcript.layout,
-        warnings=[{"line": w.line, "message": w.message} for w in transcript.warnings],
+        warnings=_warnings(transcript),
     )
     speakers, speaker_warnings = _speakers_for(transcript, company)
     if speaker_warnings:
@@ -78,7 +87,133 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     _store_turns(call, transcript, speakers=speakers)
     tally_call(call=call)
     _delete_speakers_without_turns(left)
-    return ImportResult(status=status, call=call)
+    return ImportResult(status=status, call=call, warnings=call.warnings)
+
+
+def _default_title(company: Company, transcript: Transcript) -> str:
+    return f"{company.name} Q{transcript.fiscal_quarter} {transcript.fiscal_year}"
+
+
+def _warnings(transcript: Transcript) -> list[dict]:
+    return [{"line": w.line, "message": w.message} for w in transcript.warnings]
+
+
+def _import_half(loaded: LoadedTranscript, *, company: Company, existing: Call | None) -> ImportResult:
+    """One half of a split call: a new call, the call's other half added, or this half replaced.
+
+    The other half's rows stay as they are (their ids, speakers and any translation attached since);
+    only when the presentation changes length do the Q&A's positions move, to follow it.
+    """
+    transcript, part = loaded.transcript, loaded.transcript.part
+    if part not in PARTS:
+        raise TranscriptError(f"unknown part of a call {part!r}: expected one of {', '.join(PARTS)}")
+    if existing is not None:
+        refusal = existing.refuses_half(part)
+        if refusal:
+            raise TranscriptError(refusal)
+        stored = existing.parts.get(part)
+        if stored is not None and stored["checksum"] == loaded.checksum:
+            return ImportResult(status="unchanged", call=existing, warnings=stored["warnings"])
+
+    call = existing or Call(
+        company=company, fiscal_year=transcript.fiscal_year, fiscal_quarter=transcript.fiscal_quarter
+    )
+    status, left = "created", set()
+    if existing is not None:
+        old = existing.half_ranges(part)
+        if part in existing.parts:
+            status = "replaced"
+            (after, last) = old["turns"]
+            half_turns = Turn.objects.filter(call=call, position__gt=after, position__lte=last)
+            left = _speakers_of(half_turns)
+            half_turns.delete()  # and their utterances
+            (after, last) = old["exchanges"]
+            Exchange.objects.filter(call=call, number__gt=after, number__lte=last).delete()
+        UtteranceTally.objects.filter(call=call).delete()  # counted again below, over both halves
+
+    speakers, speaker_warnings = _speakers_for(transcript, company)
+    new_counts = {
+        "turns": len(transcript.turns),
+        "paragraphs": transcript.paragraph_count,
+        "exchanges": len(transcript.exchanges),
+    }
+    if existing is not None:
+        # The halves after this one move by how much longer or shorter this one got.
+        for model, field_name, kind in (
+            (Turn, "position", "turns"),
+            (Utterance, "position", "paragraphs"),
+            (Exchange, "number", "exchanges"),
+        ):
+            _shift(
+                model,
+                call,
+                field_name,
+                after=old[kind][1],
+                by=new_counts[kind] - (old[kind][1] - old[kind][0]),
+            )
+    call.parts = {
+        **call.parts,
+        part: {
+            "checksum": loaded.checksum,
+            "source_name": loaded.source_name,
+            "layout": transcript.layout,
+            "title": transcript.title,
+            "held_on": transcript.held_on.isoformat() if transcript.held_on else None,
+            "warnings": _warnings(transcript) + speaker_warnings,
+            **new_counts,
+        },
+    }
+    _describe_split_call(call, company)
+    call.save()
+    start = call.half_ranges(part)
+    _store_turns(call, transcript, speakers=speakers, after={kind: start[kind][0] for kind in start})
+    tally_call(call=call)
+    _delete_speakers_without_turns(left)
+    return ImportResult(status=status, call=call, warnings=call.parts[part]["warnings"])
+
+
+# Beyond any call's count of turns, paragraphs (PositiveIntegerField) or exchanges (SmallInteger).
+_FAR = {"position": 1_000_000_000, "number": 16_000}
+
+
+def _shift(model, call: Call, field_name: str, *, after: int, by: int) -> None:
+    """Move the call's rows numbered above `after` by `by` positions.
+
+    In two steps, out of the way and back: the unique (call, position) is checked row by row, so a
+    one-step shift would collide with the rows not moved yet.
+    """
+    if by == 0:
+        return
+    far = _FAR[field_name]
+    model.objects.filter(call=call, **{f"{field_name}__gt": after}).update(
+        **{field_name: F(field_name) + far}
+    )
+    model.objects.filter(call=call, **{f"{field_name}__gt": far}).update(
+        **{field_name: F(field_name) - far + by}
+    )
+
+
+def _describe_split_call(call: Call, company: Company) -> None:
+    """The call's own fields from its halves: title, date and layout from the first that has one."""
+    halves = [call.parts[part] for part in PARTS if part in call.parts]
+    call.title = next((half["title"] for half in halves if half["title"]), "") or (
+        f"{company.name} Q{call.fiscal_quarter} {call.fiscal_year}"
+    )
+    held_on = next((half["held_on"] for half in halves if half["held_on"]), None)
+    call.held_on = datetime.date.fromisoformat(held_on) if held_on else None
+    call.layout = halves[0]["layout"]
+    call.source_name = " + ".join(half["source_name"] for half in halves)[:255]
+    # Changes whenever a half does; never equal to one file's checksum, so a whole-call file never
+    # passes for this call unchanged.
+    call.checksum = hashlib.sha256(
+        "\n".join(f"{part}:{call.parts[part]['checksum']}" for part in PARTS if part in call.parts).encode()
+    ).hexdigest()
+    call.warnings = [
+        {**warning, "part": part}
+        for part in PARTS
+        if part in call.parts
+        for warning in call.parts[part]["warnings"]
+    ]
 
 
 def _speakers_of(turns) -> set[int]:
@@ -361,14 +496,26 @@ def _free_slug(name: str, firm: str, taken: set[str]) -> str:
     return f"{base}-{number}"
 
 
-def _store_turns(call: Call, transcript: Transcript, *, speakers: dict[str, Speaker]) -> None:
-    exchanges = Exchange.objects.bulk_create(exchanges_for(call, transcript, speakers=speakers))
-    turns = Turn.objects.bulk_create(turns_for(call, transcript, speakers=speakers, exchanges=exchanges))
-    Utterance.objects.bulk_create(utterances_for(call, turns, transcript), batch_size=2000)
+def _store_turns(
+    call: Call, transcript: Transcript, *, speakers: dict[str, Speaker], after: dict[str, int] | None = None
+) -> None:
+    """Store the transcript's rows; `after`: the turns, paragraphs and exchanges the call has before them."""
+    after = after or {}
+    exchanges = Exchange.objects.bulk_create(
+        exchanges_for(call, transcript, speakers=speakers, first=after.get("exchanges", 0) + 1)
+    )
+    turns = Turn.objects.bulk_create(
+        turns_for(call, transcript, speakers=speakers, exchanges=exchanges, first=after.get("turns", 0) + 1)
+    )
+    Utterance.objects.bulk_create(
+        utterances_for(call, turns, transcript, first=after.get("paragraphs", 0) + 1), batch_size=2000
+    )
 
 
-def exchanges_for(call: Call, transcript: Transcript, *, speakers: dict[str, Speaker]) -> list[Exchange]:
-    """The call's Q&A exchanges, unsaved; `speakers` maps lower-cased names to Speaker rows."""
+def exchanges_for(
+    call: Call, transcript: Transcript, *, speakers: dict[str, Speaker], first: int = 1
+) -> list[Exchange]:
+    """The call's Q&A exchanges, unsaved, numbered from `first`; `speakers` maps lower-cased names to rows."""
     return [
         Exchange(
             call=call,
@@ -378,14 +525,19 @@ def exchanges_for(call: Call, transcript: Transcript, *, speakers: dict[str, Spe
             introduced_as=parsed.introduced_as,
             firm=parsed.firm,
         )
-        for number, parsed in enumerate(transcript.exchanges, start=1)
+        for number, parsed in enumerate(transcript.exchanges, start=first)
     ]
 
 
 def turns_for(
-    call: Call, transcript: Transcript, *, speakers: dict[str, Speaker], exchanges: list[Exchange]
+    call: Call,
+    transcript: Transcript,
+    *,
+    speakers: dict[str, Speaker],
+    exchanges: list[Exchange],
+    first: int = 1,
 ) -> list[Turn]:
-    """The call's turns, unsaved, numbered from 1; `exchanges` as exchanges_for made them (saved)."""
+    """The call's turns, unsaved, numbered from `first`; `exchanges` as exchanges_for made them (saved)."""
     return [
         Turn(
             call=call,
@@ -399,14 +551,16 @@ def turns_for(
             role=str(parsed.role),
             section=str(parsed.section),
         )
-        for position, parsed in enumerate(transcript.turns, start=1)
+        for position, parsed in enumerate(transcript.turns, start=first)
     ]
 
 
-def utterances_for(call: Call, turns: list[Turn], transcript: Transcript) -> list[Utterance]:
-    """The call's utterances, unsaved: every paragraph of every turn, numbered through the call."""
+def utterances_for(
+    call: Call, turns: list[Turn], transcript: Transcript, *, first: int = 1
+) -> list[Utterance]:
+    """The call's utterances, unsaved: every paragraph of every turn, numbered on from `first`."""
     utterances = []
-    position = 0
+    position = first - 1
     for turn, parsed in zip(turns, transcript.turns, strict=True):
         for paragraph in parsed.paragraphs:
             position += 1

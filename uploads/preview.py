@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from calls.ingestion import LoadedTranscript, company_display_name
-from calls.models import Call, Company
-from calls.parsing import Transcript
+from calls.models import PART_LABELS, Call, Company
+from calls.parsing import Transcript, TranscriptError
 
 
 @dataclass
@@ -34,6 +34,12 @@ class Target:
     call: Call | None
     unchanged: bool  # the stored call was imported from this very file
     changes: Changes | None
+    part: str = ""  # "presentation" or "qa" for one half of a call split in two files
+    adds_half: bool = False  # the stored call holds only the other half: this file joins it
+
+    @property
+    def part_label(self) -> str:
+        return PART_LABELS.get(self.part, "")
 
     @property
     def label(self) -> str:
@@ -54,22 +60,39 @@ def target_for(loaded: LoadedTranscript) -> Target:
         if company is not None
         else None
     )
-    unchanged = call is not None and call.checksum == loaded.checksum
+    part, adds_half = transcript.part, False
+    if call is not None and part:
+        refusal = call.refuses_half(part)
+        if refusal:
+            raise TranscriptError(refusal)
+        stored = call.parts.get(part)
+        unchanged, adds_half = stored is not None and stored["checksum"] == loaded.checksum, stored is None
+    else:
+        unchanged = call is not None and call.checksum == loaded.checksum
     return Target(
         company_name=company.name if company else company_display_name(transcript),
         period_label=f"Q{transcript.fiscal_quarter} {transcript.fiscal_year}",
         call=call,
         unchanged=unchanged,
-        changes=compare(call, transcript) if call is not None and not unchanged else None,
+        changes=compare(call, transcript, part=part) if call and not (unchanged or adds_half) else None,
+        part=part,
+        adds_half=adds_half,
     )
 
 
-def compare(call: Call, transcript: Transcript) -> Changes:
-    """What replacing `call` with `transcript` changes, in counts and in who asked questions."""
-    stored_questioners = list(call.exchanges.order_by("number").values_list("questioner_name", flat=True))
-    utterances = call.utterances.all()
+def compare(call: Call, transcript: Transcript, *, part: str = "") -> Changes:
+    """What replacing `call` (or only its half `part`) with `transcript` changes: counts, questioners."""
+    exchanges, turns, utterances = call.exchanges.all(), call.turns.all(), call.utterances.all()
+    if part:
+        ranges = call.half_ranges(part)
+        exchanges = exchanges.filter(number__gt=ranges["exchanges"][0], number__lte=ranges["exchanges"][1])
+        turns = turns.filter(position__gt=ranges["turns"][0], position__lte=ranges["turns"][1])
+        utterances = utterances.filter(
+            position__gt=ranges["paragraphs"][0], position__lte=ranges["paragraphs"][1]
+        )
+    stored_questioners = list(exchanges.order_by("number").values_list("questioner_name", flat=True))
     counts = [
-        ("turns", call.turns.count(), len(transcript.turns)),
+        ("turns", turns.count(), len(transcript.turns)),
         ("paragraphs", utterances.count(), transcript.paragraph_count),
         (
             "translated paragraphs",

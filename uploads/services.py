@@ -171,7 +171,7 @@ def upload_store(*, upload: Upload) -> Upload:
             locked.status = _OUTCOMES[result.status]
             locked.call = result.call
             locked.call_label = str(result.call)
-            locked.warnings = result.call.warnings
+            locked.warnings = result.warnings
             locked.decided_at = timezone.now()
             locked.save()
     except DatabaseError as error:

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 import calls.ingestion
 from calls.models import Call
+from calls.services import call_import
+from tests.calls.test_split_calls import presentation, qa
 from tests.calls.transcripts import parse_as, prepared, transcript
 from tests.uploads.test_views import preview_data
 from uploads.models import Upload
@@ -106,4 +108,57 @@ class HostileFileTests(UploadRulesTestCase):
         self.assertEqual(
             Upload.objects.get(file_name="broken.txt").error,
             "could not parse: RecursionError: maximum recursion depth exceeded",
+        )
+
+
+class SplitCallTests(UploadRulesTestCase):
+    def test_the_second_half_previews_as_joining_the_stored_call_and_is_added(self):
+        first, second = presentation(), qa()
+        with parse_as({first.source_name: first.transcript, second.source_name: second.transcript}):
+            self.upload(upload_file(first.source_name))
+            upload = Upload.objects.get()
+            preview = self.client.get(upload.get_absolute_url())
+            self.assertContains(preview, 'data-part="presentation"')
+            self.assertContains(preview, 'data-outcome="new"')
+            self.client.post(upload.get_absolute_url(), preview_data(preview, "store"))
+
+            response = self.upload(upload_file(second.source_name))
+            upload = Upload.objects.get(status="pending")
+            self.assertContains(response, 'data-outcome="add-half"')
+            self.assertContains(response, "Add to the stored call")
+            self.assertContains(response, "Quillon Systems Q4 2025")  # found by ticker: the Q&A names none
+            self.client.post(upload.get_absolute_url(), preview_data(response, "store"))
+            upload.refresh_from_db()
+            self.assertEqual(upload.status, "stored")
+
+            # The same half again is unchanged at once; a changed one would replace only its half.
+            self.upload(upload_file(second.source_name))
+            self.assertEqual(Upload.objects.order_by("-pk").first().status, "unchanged")
+        call = Call.objects.get()
+        self.assertEqual(sorted(call.parts), ["presentation", "qa"])
+        self.assertEqual(call.exchanges.count(), 2)
+
+    def test_a_changed_half_previews_what_it_replaces_in_that_half_only(self):
+        call_import(loaded=presentation())
+        call_import(loaded=qa())
+        changed = qa(("Sam Asker", "Big Bank", "How durable is the marmoset backlog?"))
+        with parse_as({changed.source_name: changed.transcript}):
+            response = self.upload(upload_file(changed.source_name))
+        self.assertContains(response, 'data-outcome="replace"')
+        self.assertContains(response, "Confirming replaces that half only; the other half stays.")
+        self.assertContains(response, "Replace this half of the stored call")
+        counts = {what: (before, after) for what, before, after in response.context["target"].changes.counts}
+        self.assertEqual(counts["turns"], (7, 4))
+        self.assertEqual(counts["Q&A exchanges"], (2, 1))
+        self.assertEqual(response.context["target"].changes.questioners_removed, ["Lou Query"])
+
+    def test_a_qa_half_of_an_unknown_company_fails_with_what_to_fill_in(self):
+        half = qa(ticker="ZZZQ")
+        with parse_as({half.source_name: half.transcript}):
+            self.upload(upload_file(half.source_name))
+        self.assertEqual(
+            Upload.objects.get().error,
+            "the file names no company and no stored company has the ticker ZZZQ: import the call's"
+            " presentation half first (it names the company), or fill in Company in the upload form and"
+            " upload it again",
         )

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import DatabaseError
 
 from calls.ingestion import CallFacts, load_transcript_file, transcript_summary
+from calls.models import PART_LABELS
 from calls.parsing import TranscriptError
 from calls.services import call_import
 
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         report["status"] = result.status
         report["url"] = result.call.get_absolute_url()
         # What was stored may add warnings to the parse's own (people matched on uncertain evidence).
-        report["warnings"] = result.call.warnings
+        report["warnings"] = result.warnings
         return report
 
     def _print(self, report: dict, *, as_json: bool) -> None:
@@ -129,6 +130,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{status:<10} {report['file']} -> {report['company']} "
             f"Q{report['fiscal_quarter']} {report['fiscal_year']}"
+            + (f", its {PART_LABELS[report['part']]}" if report.get("part") in PART_LABELS else "")
             + (f" {report['url']}" if "url" in report else "")
             + f" ({report['turns']} turns, {report['paragraphs']} paragraphs,"
             f" {len(report['exchanges'])} Q&A exchanges, {len(report['warnings'])} warnings)"
