@@ -71,6 +71,10 @@ class UtteranceQuerySet(models.QuerySet):
         return self.select_related("call__company", "speaker")
 
 
+class CompanyUnknown(TranscriptError):
+    """The file names no company, and no stored company has its ticker (yet: see `ingest`)."""
+
+
 def _holds_ticker(company, ticker: str) -> bool:
     return company.ticker.upper() == ticker or ticker_alias(ticker) in company.aliases
 
@@ -98,9 +102,7 @@ def _choose_company(candidates: list, *, ticker: str, names: set[str], written: 
         where = f"no stored company has the ticker {ticker}" if ticker else "it gives no ticker either"
         first = "import the call's presentation half first (it names the company), or "
         first = first if part == "qa" else ""
-        raise TranscriptError(
-            f"the file names no company and {where}: {first}give the company with --company"
-        )
+        raise CompanyUnknown(f"the file names no company and {where}: {first}give the company with --company")
     if len(candidates) > 1:
         listed = " or ".join(str(company) for company in candidates)
         raise TranscriptError(f"“{written}” could be {listed}: give the ticker with --ticker")

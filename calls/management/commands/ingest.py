@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.db import DatabaseError
 from calls.ingestion import CallFacts, load_transcript_file, transcript_summary
 from calls.models import PART_LABELS
 from calls.parsing import TranscriptError
+from calls.querysets import CompanyUnknown
 from calls.services import call_import
 
 # How many warnings a --strict failure lists in its message (the rest are counted).
@@ -62,8 +64,17 @@ class Command(BaseCommand):
         files = list(self._files(options["paths"]))
         progress = Progress(self.stderr, total=len(files), enabled=self.stderr.isatty())
         tally = Tally()
-        for path in files:
-            report = self._ingest_one(path, facts=facts, dry_run=options["dry_run"], strict=options["strict"])
+        # A Q&A half naming no company is tried again after the other files, where its presentation
+        # may be: the halves of a call can be given in either order.
+        queue = deque((path, False) for path in files)
+        while queue:
+            path, last_try = queue.popleft()
+            report = self._ingest_one(
+                path, facts=facts, dry_run=options["dry_run"], strict=options["strict"], last_try=last_try
+            )
+            if report is None:
+                queue.append((path, True))
+                continue
             tally.add(report)
             progress.clear()
             self._print(report, as_json=options["json"])
@@ -84,7 +95,10 @@ class Command(BaseCommand):
             else:
                 yield path
 
-    def _ingest_one(self, path: Path, *, facts: CallFacts, dry_run: bool, strict: bool) -> dict:
+    def _ingest_one(
+        self, path: Path, *, facts: CallFacts, dry_run: bool, strict: bool, last_try: bool = True
+    ) -> dict | None:
+        """What became of one file, as its report; None when it is to be tried again later."""
         try:
             loaded = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
         except FileNotFoundError:
@@ -109,6 +123,10 @@ class Command(BaseCommand):
             return report
         try:
             result = call_import(loaded=loaded)
+        except CompanyUnknown as error:
+            if not last_try and loaded.transcript.part == "qa":
+                return None
+            return {"file": str(path), "error": str(error)}
         except TranscriptError as error:  # the archive cannot place it (whose call, which half)
             return {"file": str(path), "error": str(error)}
         except DatabaseError as error:  # the file's transaction was rolled back; the others go on
