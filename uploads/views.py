@@ -227,6 +227,7 @@ def upload_detail(request, pk: int):
         speakers=speakers,
         exchanges=list(enumerate(transcript.exchanges, start=1)),
         target=target,
+        doubts=[warning for warning in transcript.warnings if warning.doubt],
     )
 
 

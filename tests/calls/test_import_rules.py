@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 import calls.ingestion
 from calls.ingestion import CallFacts, load_transcript
 from calls.models import Call
-from calls.parsing import TranscriptError
+from calls.parsing import ParseWarning, TranscriptError
 from calls.parsing.decoding import decode
 from tests.archive import ingest
 from tests.calls.transcripts import parse_as, prepared, transcript
@@ -188,3 +188,28 @@ def test_an_unexpected_error_while_parsing_is_reported_for_that_file_and_the_run
     assert f"{broken}: could not parse: RecursionError: maximum recursion depth exceeded" in err.getvalue()
     assert "created" in out.getvalue()
     assert Call.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_strict_fails_a_file_the_parser_doubts_and_lists_the_doubt_first(tmp_path):
+    warnings = [
+        ParseWarning(7, "an odd line"),
+        ParseWarning(
+            0, "most of the text is under one speaker: the speaker lines may not be recognised", doubt=True
+        ),
+    ]
+    path = write(tmp_path, "doubtful.txt")
+    out = io.StringIO()
+    with parse_as({path.name: transcript(warnings=warnings)}):
+        with pytest.raises(CommandError, match="1 of 1"):
+            call_command("ingest", str(path), "--strict", "--json", stdout=out, stderr=io.StringIO())
+        [report] = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert report["error"] == (
+            "--strict: 2 warning(s), 1 of them doubting the whole parse: most of the text is under one"
+            " speaker: the speaker lines may not be recognised; line 7: an odd line"
+        )
+        assert not Call.objects.exists()
+        # Only a doubt, nothing else: --strict still fails it.
+        with parse_as({path.name: transcript(warnings=warnings[1:])}), pytest.raises(CommandError):
+            ingest(path, strict=True)
+    assert not Call.objects.exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 import calls.ingestion
 from calls.models import Call
+from calls.parsing import ParseWarning
 from calls.services import call_import
 from tests.calls.test_split_calls import presentation, qa
 from tests.calls.transcripts import parse_as, prepared, transcript
@@ -162,3 +163,30 @@ class SplitCallTests(UploadRulesTestCase):
             " presentation half first (it names the company), or fill in Company in the upload form and"
             " upload it again",
         )
+
+
+class DoubtTests(UploadRulesTestCase):
+    def test_doubts_come_first_in_the_preview_in_a_warning_box(self):
+        doubt = "few speaker lines for the file's size: turns may be merged"
+        warnings = [ParseWarning(4, "an odd line"), ParseWarning(0, doubt, doubt=True)]
+        with parse_as({"doubtful.txt": transcript(warnings=warnings)}):
+            response = self.upload(upload_file("doubtful.txt"))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        box = page.index('<ul class="messagelist" id="doubts">')
+        self.assertInHTML(
+            f'<li class="warning"><strong>The parser doubts this file was read right:</strong> {doubt}</li>',
+            page[box : page.index("</ul>", box) + len("</ul>")],
+        )
+        # Above everything in the preview: the introduction, the file's facts, the list of warnings.
+        content = page.index('<div id="content-main" class="uploads">')
+        self.assertLess(content, box)
+        self.assertLess(box, page.index("Nothing is stored yet"))
+        self.assertLess(box, page.index('id="warnings"'))
+        self.assertNotIn("an odd line", page[box : page.index("Nothing is stored yet")])
+
+    def test_no_box_without_doubts(self):
+        with parse_as({"plain.txt": transcript(warnings=[ParseWarning(4, "an odd line")])}):
+            response = self.upload(upload_file("plain.txt"))
+        self.assertNotContains(response, 'id="doubts"')
+        self.assertContains(response, "an odd line")

@@ -113,11 +113,17 @@ class Command(BaseCommand):
             raise
         except Exception as error:  # a bug the file triggers (a RecursionError...): it stops nothing else
             return {"file": str(path), "error": f"could not parse: {type(error).__name__}: {error}"}
-        warnings = loaded.transcript.warnings
+        # Doubts about the whole parse first: they are the reason to look at the file at all.
+        warnings = sorted(loaded.transcript.warnings, key=lambda warning: not warning.doubt)
         if strict and warnings:
             listed = "; ".join(map(str, warnings[:_STRICT_LISTED]))
             more = f"; and {len(warnings) - _STRICT_LISTED} more" if len(warnings) > _STRICT_LISTED else ""
-            return {"file": str(path), "error": f"--strict: {len(warnings)} warning(s): {listed}{more}"}
+            doubts = sum(1 for warning in warnings if warning.doubt)
+            about = f", {doubts} of them doubting the whole parse" if doubts else ""
+            return {
+                "file": str(path),
+                "error": f"--strict: {len(warnings)} warning(s){about}: {listed}{more}",
+            }
         report = transcript_summary(loaded.transcript, file=str(path))
         if dry_run:
             return report
