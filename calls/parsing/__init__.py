@@ -11,16 +11,19 @@ everything that is merely odd becomes a ParseWarning with its line number.
 
 from __future__ import annotations
 
+import re
+
+from .blocks import read_field_blocks
+from .csvformat import looks_like_csv, read_csv
 from .decoding import decode
 from .inference import (
     assign_exchanges_and_roles,
     find_qa_start,
     name_role_only_executives,
-    turn_text,
 )
-from .jsonformat import looks_like_json, parse_json_transcript
+from .jsonformat import looks_like_json, read_json
 from .layouts import read_text
-from .metadata import find_metadata
+from .metadata import CallMetadata, find_metadata
 from .model import (
     Exchange,
     LabelledTurn,
@@ -60,19 +63,77 @@ _METADATA_TURNS = 4
 def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     """Parse one transcript file. `filename` is read for the period and ticker when the text lacks them."""
     text, warnings = decode(data)
-    if looks_like_json(text):
-        transcript = parse_json_transcript(text, filename=filename)
-    else:
-        read = read_text(text)
-        transcript = transcript_from_layout(read)
-        fill_metadata(transcript, read, filename=filename)
-        transcript.warnings.sort(key=lambda warning: warning.line)
+    read = read_layout(text, filename=filename)
+    opening = [" ".join(p.text for p in raw.paragraphs) for raw in read.turns[:_METADATA_TURNS]]
+    found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
+    transcript = transcript_from_layout(read, company=found.company)
+    fill_metadata(transcript, found)
+    if read.layout == "unlabelled" and not (transcript.company and transcript.fiscal_year):
+        raise TranscriptError(_NO_LABELS)
+    transcript.warnings.sort(key=lambda warning: warning.line)
     transcript.warnings[:0] = warnings
     return transcript
 
 
-def transcript_from_layout(read: ReadLayout) -> Transcript:
-    """Sections, exchanges and roles for the turns a reader found."""
+_NO_LABELS = (
+    "no speaker lines found: expected lines such as 'Operator', 'Jane Doe - CFO', 'Jane Doe' above her "
+    "affiliation, '- Analyst' or 'Jane Doe: ...'"
+)
+
+
+def read_layout(text: str, *, filename: str = "") -> ReadLayout:
+    """The reader the file's own shape calls for: JSON, CSV rows, labelled field blocks, plain text."""
+    if looks_like_json(text):
+        read = read_json(text, filename=filename)
+        if read.turns or not read.embedded_text:
+            return read
+        # A provider's JSON that wraps the page text: read the text, keep what the JSON states.
+        inner = _read_plain(read.embedded_text)
+        inner.fields = {**inner.fields, **read.fields}
+        inner.warnings[:0] = read.warnings
+        inner.layout = f"json-{inner.layout}"
+        return inner
+    if looks_like_csv(text):
+        return read_csv(text, filename=filename)
+    blocks = read_field_blocks(text)
+    if blocks is not None:
+        return blocks
+    return _read_plain(text)
+
+
+def _read_plain(text: str) -> ReadLayout:
+    try:
+        return read_text(text)
+    except TranscriptError as error:
+        if not str(error).startswith("no speaker lines"):
+            raise
+        return read_unlabelled(text)
+
+
+def read_unlabelled(text: str) -> ReadLayout:
+    """Text with no speaker labels at all: kept as one unidentified speaker, with a doubt warning,
+    when the file still says which call it is (parse_transcript refuses it otherwise)."""
+    paragraphs = [
+        Paragraph(line.strip(), number)
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
+    if sum(len(p.text.split()) for p in paragraphs) < 200:
+        raise TranscriptError(_NO_LABELS)
+    turn = LabelledTurn(label="", name="Unidentified Speaker", line=paragraphs[0].line, paragraphs=paragraphs)
+    warning = ParseWarning(
+        0, "no speaker labels found: the whole text is kept under one unidentified speaker", doubt=True
+    )
+    counts = {"read": len(paragraphs), "speech": len(paragraphs), "speaker": 0, "header": 0, "ignored": 0}
+    header = [(p.line, p.text) for p in paragraphs[:40]]
+    return ReadLayout(
+        layout="unlabelled", turns=[turn], header=header, warnings=[warning], line_counts=counts
+    )
+
+
+def transcript_from_layout(read: ReadLayout, *, company: str = "") -> Transcript:
+    """Sections, exchanges and roles for the turns a reader found; `company` (when known) tells the
+    company's people from the callers by the firm their labels give."""
     turns = [
         Turn(
             speaker_line=raw.label,
@@ -87,7 +148,9 @@ def transcript_from_layout(read: ReadLayout) -> Transcript:
         for raw in read.turns
     ]
     role_only = [raw.role_only for raw in read.turns]
-    hints = [raw.role for raw in read.turns]
+    # Structured formats state a speaker's firm in a field of its own; text labels only suggest one.
+    stated_firms = read.layout in ("field-blocks", "csv") or read.layout.startswith("json")
+    hints = [raw.role or _side_by_firm(raw.firm, company, stated=stated_firms) for raw in read.turns]
     transcript = Transcript(
         layout=read.layout, turns=turns, warnings=list(read.warnings), line_counts=dict(read.line_counts)
     )
@@ -135,10 +198,8 @@ def doubts(transcript: Transcript) -> list[ParseWarning]:
     return found
 
 
-def fill_metadata(transcript: Transcript, read: ReadLayout, *, filename: str = "") -> None:
-    """Company, ticker, period, date held, title and split-call part, from the file's own evidence."""
-    opening = [turn_text(turn) for turn in transcript.turns[:_METADATA_TURNS]]
-    found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
+def fill_metadata(transcript: Transcript, found: CallMetadata) -> None:
+    """Company, ticker, period, date held, title and split-call part, as the metadata found them."""
     transcript.company = strip_possessive(found.company)
     transcript.ticker = found.ticker
     transcript.fiscal_year, transcript.fiscal_quarter = found.fiscal_year, found.fiscal_quarter
@@ -158,3 +219,51 @@ def fill_metadata(transcript: Transcript, read: ReadLayout, *, filename: str = "
         transcript.warnings.append(ParseWarning(0, "company name not found"))
     if transcript.fiscal_year is None:
         transcript.warnings.append(ParseWarning(0, "fiscal period not found"))
+
+
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
+_GENERIC_WORDS = frozenset(
+    [
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "ltd",
+        "limited",
+        "plc",
+        "llc",
+        "lp",
+        "sa",
+        "ag",
+        "nv",
+        "se",
+        "group",
+        "holdings",
+        "the",
+        "of",
+        "and",
+    ]
+)
+
+
+def _side_by_firm(firm: str, company: str, *, stated: bool) -> Role | None:
+    """A label's firm against the call's company: the company's own people, or someone else's."""
+    if not firm or not company:
+        return None
+    firm_words = set(_NAME_WORDS.findall(firm.casefold())) - _GENERIC_WORDS
+    company_words = set(_NAME_WORDS.findall(company.casefold())) - _GENERIC_WORDS
+    if not firm_words or not company_words:
+        return None
+    if firm_words & company_words:
+        return Role.EXECUTIVE
+    # Another firm's name only when it reads as one: "CEO, Presient" is a typo, not a firm.
+    return Role.ANALYST if stated or _FIRM_NAME.search(firm) else None
+
+
+_FIRM_NAME = re.compile(
+    r"\b(?:securities|capital|partners|bank|banc|research|markets|advisors|advisers|investments|"
+    r"asset|equities|equity|associates|brokerage|financial|management|llc|inc|ltd|plc|ag|sa|"
+    r"lp|llp|gmbh|co|group)\b",
+    re.IGNORECASE,
+)
