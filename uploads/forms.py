@@ -64,7 +64,8 @@ class UploadForm(FactsForm):
         super().__init__(*args, **kwargs)
         max_files, max_bytes = settings.DATA_UPLOAD_MAX_NUMBER_FILES, settings.TRANSCRIPT_MAX_BYTES
         self.fields["files"].help_text = _(
-            "Up to %(files)d files of at most %(bytes)s bytes each. The fields below apply to every file."
+            "Up to %(files)d files of at most %(bytes)s bytes each."
+            " The fields below override what the files say, for every file."
         ) % {"files": max_files, "bytes": f"{max_bytes:,}"}
         self.fields["files"].widget.attrs.update(
             {

@@ -9,11 +9,13 @@ from django.core.management import CommandError, call_command
 
 import calls.ingestion
 from calls.ingestion import CallFacts, load_transcript
+from calls.management.commands.ingest import Command as IngestCommand
 from calls.models import Call
 from calls.parsing import ParseWarning, TranscriptError
 from calls.parsing.decoding import decode
-from tests.archive import ingest
+from tests.archive import ROOT, ingest
 from tests.calls.transcripts import parse_as, prepared, transcript
+from uploads.forms import UploadForm
 
 CONFLICT = "the file name says Q1 2021 but the text says Q1 2020"
 
@@ -213,3 +215,18 @@ def test_strict_fails_a_file_the_parser_doubts_and_lists_the_doubt_first(tmp_pat
         with parse_as({path.name: transcript(warnings=warnings[1:])}), pytest.raises(CommandError):
             ingest(path, strict=True)
     assert not Call.objects.exists()
+
+
+def test_help_and_readme_agree_that_the_given_facts_override_the_file():
+    parser = IngestCommand().create_parser("manage.py", "ingest")
+    helps = {option: action.help for action in parser._actions for option in action.option_strings}
+    for option in ("--company", "--ticker", "--year", "--quarter", "--date"):
+        assert "overrides what the file says" in helps[option], option
+    assert "--company, --ticker, --year, --quarter and --date override what the files say" in " ".join(
+        parser.format_help().split()
+    )
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`--company`, `--ticker`, `--year`, `--quarter` and `--date` override what the files say" in readme
+    assert "quarter and date held, which override what the files say" in readme
+    form_help = str(UploadForm().fields["files"].help_text)
+    assert "The fields below override what the files say" in form_help

@@ -33,7 +33,8 @@ def _date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Import earnings-call transcripts. Each PATH is a file or a folder (searched recursively for *.txt). "
-        "Each file is stored in its own transaction; a bad file is reported and the others still import."
+        "Each file is stored in its own transaction; a bad file is reported and the others still import. "
+        "--company, --ticker, --year, --quarter and --date override what the files say, for every file given."
     )
 
     def add_arguments(self, parser):
@@ -42,15 +43,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="Print one JSON object per file, one per line."
         )
-        parser.add_argument("--company", default="", help="Company name, when the file does not say.")
-        parser.add_argument("--ticker", default="", help="Ticker symbol, when the file does not say.")
-        parser.add_argument("--year", type=int, help="Fiscal year, when the file does not say.")
-        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Fiscal quarter (1-4).")
-        parser.add_argument("--date", type=_date, help="Date the call was held (YYYY-MM-DD).")
+        overrides = "overrides what the file says"
+        parser.add_argument("--company", default="", help=f"Company name; {overrides}.")
+        parser.add_argument("--ticker", default="", help=f"Ticker symbol; {overrides}.")
+        parser.add_argument(
+            "--year",
+            type=int,
+            help=f"Fiscal year; {overrides}. With --quarter, settles a file whose sources disagree on it.",
+        )
+        parser.add_argument(
+            "--quarter", type=int, choices=[1, 2, 3, 4], help=f"Fiscal quarter (1-4); {overrides}."
+        )
+        parser.add_argument("--date", type=_date, help=f"Date the call was held (YYYY-MM-DD); {overrides}.")
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="Treat a file with parse warnings as failed: nothing of it is stored.",
+            help="Treat a file with parse warnings (doubts about the whole parse listed first) as failed:"
+            " nothing of it is stored.",
         )
 
     def handle(self, *args, **options):
