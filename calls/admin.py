@@ -97,7 +97,7 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["fiscal_year", "fiscal_quarter", "company"]
     list_select_related = ["company"]
     search_fields = ["company__name", "title", "source_name"]
-    readonly_fields = ["checksum", "imported_at", "layout", "warnings"]
+    readonly_fields = ["checksum", "imported_at", "layout", "warnings", "parts"]
     inlines = [ExchangeInline]
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from calls.models import Call, Company, Utterance
 from calls.services import call_import
 from search.models import UtteranceTally
+from tests.calls.test_split_calls import presentation
 from tests.calls.transcripts import loaded, prepared
 
 CHANGELIST = reverse("admin:calls_company_changelist")
@@ -148,3 +149,13 @@ class MergeTests(TestCase):
         self.staff.user_permissions.remove(Permission.objects.get(codename="delete_company"))
         response = self.client.get(CHANGELIST)
         self.assertNotContains(response, "merge_companies")
+
+
+class CallAdminTests(TestCase):
+    def test_a_split_calls_halves_show_on_its_admin_page(self):
+        call = call_import(loaded=presentation()).call
+        admin_user = get_user_model().objects.create_superuser("boss", password="pw-boss-1")
+        self.client.force_login(admin_user)
+        response = self.client.get(reverse("admin:calls_call_change", args=[call.pk]))
+        self.assertContains(response, "QUIL_4Q25_presentation.txt")
+        self.assertContains(response, "Parts")
