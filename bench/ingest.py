@@ -42,7 +42,7 @@ def main() -> int:
     from django.db import connection
 
     from calls.ingestion import CallFacts, load_transcript
-    from calls.parsing import TranscriptError
+    from calls.parsing import TranscriptError, parse_transcript
     from calls.services import call_import
 
     paths = sorted(args.corpus.glob("*.txt"))[: args.n]
@@ -53,12 +53,21 @@ def main() -> int:
 
     def load(name: str, data: bytes):
         try:
-            return load_transcript(data, source_name=name, max_bytes=settings.TRANSCRIPT_MAX_BYTES)
-        except TranscriptError:  # the few calls whose welcome names no company: as `ingest --company`
-            facts = CallFacts(company=name.split("_")[0])
-            return load_transcript(
-                data, source_name=name, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts
-            )
+            loaded = load_transcript(data, source_name=name, max_bytes=settings.TRANSCRIPT_MAX_BYTES)
+            if loaded.transcript.company:
+                return loaded
+        except TranscriptError:
+            pass
+        # As a person would settle it with `ingest --company --year --quarter`: the calls whose
+        # welcome names no company, and those whose file name and text disagree on the period (the
+        # corpus names Q4 2019 calls "..._q4_2020"); the text's period is the right one there.
+        parsed = parse_transcript(data, filename=name)
+        facts = CallFacts(
+            company=parsed.company or name.split("_")[0],
+            fiscal_year=parsed.fiscal_year,
+            fiscal_quarter=parsed.fiscal_quarter,
+        )
+        return load_transcript(data, source_name=name, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
 
     def parse_all():
         return [load(name, data) for name, data in blobs]

@@ -64,9 +64,11 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     """Parse one transcript file. `filename` is read for the period and ticker when the text lacks them."""
     text, warnings = decode(data)
     read = read_layout(text, filename=filename)
-    opening = [" ".join(p.text for p in raw.paragraphs) for raw in read.turns[:_METADATA_TURNS]]
+    # The welcome and the host's opening come first in their turns: a long speech's tail is not read.
+    # Paragraphs stay apart, so that "... of Acme Inc." does not run on into the next sentence.
+    opening = [p.text[:3000] for raw in read.turns[:_METADATA_TURNS] for p in raw.paragraphs[:8]]
     found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
-    transcript = transcript_from_layout(read, company=found.company)
+    transcript = transcript_from_layout(read, company=found.company, qa_only=found.part == "qa")
     fill_metadata(transcript, found)
     if read.layout == "unlabelled" and not (transcript.company and transcript.fiscal_year):
         raise TranscriptError(_NO_LABELS)
@@ -131,7 +133,7 @@ def read_unlabelled(text: str) -> ReadLayout:
     )
 
 
-def transcript_from_layout(read: ReadLayout, *, company: str = "") -> Transcript:
+def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool = False) -> Transcript:
     """Sections, exchanges and roles for the turns a reader found; `company` (when known) tells the
     company's people from the callers by the firm their labels give."""
     turns = [
@@ -155,7 +157,8 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "") -> Transcript
         layout=read.layout, turns=turns, warnings=list(read.warnings), line_counts=dict(read.line_counts)
     )
     stated = [raw.section for raw in read.turns]
-    qa_start = next((i for i, section in enumerate(stated) if section == Section.QA), None)
+    # The Q&A half of a call split in two files is Q&A from its first line.
+    qa_start = 0 if qa_only else next((i for i, section in enumerate(stated) if section == Section.QA), None)
     if qa_start is None:
         heading_index = next((i for i, raw in enumerate(read.turns) if raw.after_qa_heading), None)
         qa_start = find_qa_start(turns, heading_index, hints)
@@ -171,7 +174,7 @@ def doubts(transcript: Transcript) -> list[ParseWarning]:
     found: list[ParseWarning] = []
     words: dict[str, int] = {}
     for turn in transcript.turns:
-        words[turn.name] = words.get(turn.name, 0) + sum(len(p.text.split()) for p in turn.paragraphs)
+        words[turn.name] = words.get(turn.name, 0) + sum(p.text.count(" ") + 1 for p in turn.paragraphs)
     total = sum(words.values())
     turns = len(transcript.turns)
     if total > 3000 and total / max(turns, 1) > 2500:
@@ -215,7 +218,8 @@ def fill_metadata(transcript: Transcript, found: CallMetadata) -> None:
         counts = transcript.line_counts
         counts["ignored"] -= len(claimed)
         counts["header"] += len(claimed)
-    if not transcript.company:
+    if not transcript.company and not (found.part and transcript.ticker):
+        # (A half of a split call names only a ticker in its file name: its company is found by it.)
         transcript.warnings.append(ParseWarning(0, "company name not found"))
     if transcript.fiscal_year is None:
         transcript.warnings.append(ParseWarning(0, "fiscal period not found"))

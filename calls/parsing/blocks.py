@@ -53,6 +53,7 @@ def fold_ligatures(text: str) -> str:
 _QA_MARKER = re.compile(r"^[QA]\s*[-–—:]\s*(?=\S)")
 
 
+@functools.lru_cache(maxsize=16384)
 def clean_name(label: str) -> str:
     """A speaker label as a name: whitespace collapsed, "Operator" spelled one way, "Q – " markers off."""
     name = " ".join(fold_ligatures(label).split())
@@ -62,6 +63,7 @@ def clean_name(label: str) -> str:
     return "Operator" if name.casefold() == "operator" else name
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_name(value: str) -> bool:
     """ "Jane Roe", "C.S. Venkat", "Jean-Luc von Berg", "Louise", "Operator": not "Thank you." nor "2025"."""
     value = value.strip()
@@ -88,6 +90,7 @@ def name_score(value: str) -> int:
     return 2 if len(value.split()) > 1 else 1
 
 
+@functools.lru_cache(maxsize=16384)
 def norm_key(key: str) -> str:
     """A key or header compared without case, spaces or punctuation: "Speaker Name" -> "speakername"."""
     return re.sub(r"[^0-9a-z&]+", "", key.casefold())
@@ -219,6 +222,7 @@ _FIELD_KEYS = {
 }
 
 
+@functools.lru_cache(maxsize=16384)
 def field_name(key: str) -> str | None:
     """Which of company, ticker, year, quarter, period, date, title a label or key names, or None."""
     return _FIELD_KEYS.get(norm_key(key))

@@ -5,10 +5,11 @@ Everything here works on turns already split by layouts.py, so it is the same fo
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from .model import Exchange, ParseWarning, Role, Section, Transcript, Turn
+from .model import Exchange, Paragraph, ParseWarning, Role, Section, Transcript, Turn
 from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, title_acronyms
 
 # --- Operator announcements -------------------------------------------------------------------------
@@ -49,7 +50,7 @@ _COMPANY_TITLE = re.compile(
 _ANALYST_TITLE = re.compile(r"\banalyst\b", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Announcement:
     name: str  # "" when the operator opened a slot without naming anyone
     firm: str
@@ -61,6 +62,13 @@ def turn_text(turn: Turn) -> str:
 
 def parse_announcement(turn: Turn) -> Announcement | None:
     """The questioner the operator announces in this turn, or None when it announces nobody."""
+    return _announcement(tuple(paragraph.text for paragraph in turn.paragraphs))
+
+
+@functools.lru_cache(maxsize=4096)
+def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
+    # Cached: the Q&A start and the slots both ask about the same operator turns.
+    turn = Turn("", "", "", Role.UNKNOWN, Section.QA, 0, [Paragraph(text, 0) for text in paragraphs])
     for paragraph in turn.paragraphs:
         bare = _ANNOUNCED_BARE.fullmatch(_OPERATOR_INSTRUCTIONS.sub("", paragraph.text).strip())
         if bare and len(bare["name"].split()) >= 2:
@@ -216,9 +224,10 @@ def assign_exchanges_and_roles(
                     current.firm = turn.firm
                 if role_only[index] and current.questioner:
                     turn.name = current.questioner
-        if not opened and company_side(index) and "question" in turn_text(turn).casefold():
+        last = turn.paragraphs[-1].text if turn.paragraphs else ""
+        if not opened and company_side(index) and len(last) < 600 and "question" in last.casefold():
             # A host who moderates: "our next question comes from Jane Doe with Calder".
-            announcement = parse_announcement(turn)
+            announcement = _announcement((last,))
             if (
                 announcement is not None
                 and len(announcement.name.split()) >= 2

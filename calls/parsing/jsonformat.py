@@ -237,7 +237,7 @@ def _kind(data: object, *, inner: bool = False) -> str:
 
 def _clean(text: str) -> str:
     """JSON may escape lone surrogates ("\\ud800"), which no database stores: they become U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _scalar(value: object) -> str:

@@ -520,8 +520,6 @@ def find_metadata(
         quarter = quarter or fq
         # The year only from a source that states one for this quarter; never from a passing mention.
         year = year or (fy if fq in (None, quarter) else None)
-    if result.period_conflict:
-        result.period_conflict += "; give the period with --year and --quarter"
     result.fiscal_year, result.fiscal_quarter = (
         (int(year) if year else None),
         (int(quarter) if quarter else None),

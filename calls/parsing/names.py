@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,6 +63,7 @@ def clean_company_name(name: str) -> str:
             return cleaned
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key for people's names: case, accents and punctuation ignored."""
     decomposed = unicodedata.normalize("NFKD", name)
