@@ -196,7 +196,10 @@ def parse_label(text: str) -> Label | None:
     `text` is already cleaned (clean_line). A trailing colon is allowed ("JANE DOE:").
     """
     text = text.rstrip().rstrip(":：").rstrip().replace("，", ", ")
-    if not text or len(text) > 160:
+    if not text or len(text) > 160 or text[0].islower():
+        return None
+    # Most lines are speech: a sentence of several words is never a label, whatever else it holds.
+    if text.count(" ") >= 6 and ends_sentence(text):
         return None
     prefixed = _SIDE_PREFIX.match(text)
     if prefixed:

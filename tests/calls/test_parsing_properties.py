@@ -7,7 +7,9 @@ the failing examples it finds in .hypothesis/ and replays them first on the next
 from __future__ import annotations
 
 import json
+import random
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +215,68 @@ def test_every_non_blank_line_is_counted_once(case):
     assert counts["read"] == sum(counts[kind] for kind in ("speech", "speaker", "header", "ignored"))
     ignored_warnings = [w for w in transcript.warnings if "ignored" in w.message]
     assert counts["ignored"] <= len(ignored_warnings)
+
+
+# --- Size: the work per megabyte is bounded (bench/ingest.py prints the seconds per megabyte) ---------
+
+_FUZZ_WORDS = [
+    "revenue",
+    "grew",
+    "margin",
+    "Jane",
+    "Doe:",
+    "Operator",
+    "-",
+    "CFO",
+    "question",
+    "from",
+    "the",
+    "line",
+    "of",
+    "Bob",
+    "Poe",
+    "with",
+    "Calder",
+    "Q1",
+    "2024",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ".",
+    ";",
+    ":",
+    "--",
+    "**",
+    "Analyst",
+    "Research",
+    "Division",
+    "主持人",
+    "問",
+    "答",
+]
+
+
+def big_inputs() -> dict[str, str]:
+    """A 4 MB file on one line and a 4 MB file of short lines, both of transcript-like words."""
+    rng = random.Random(4)
+    one_line = " ".join(rng.choice(_FUZZ_WORDS) for _ in range(800_000))[:4_000_000]
+    lines = []
+    size = 0
+    while size < 4_000_000:
+        line = " ".join(rng.choice(_FUZZ_WORDS) for _ in range(rng.randint(1, 5)))
+        lines.append(line)
+        size += len(line) + 1
+    return {"one line": one_line, "short lines": "\n".join(lines)}
+
+
+@pytest.mark.parametrize("shape", ["one line", "short lines"])
+def test_four_megabytes_parse_or_are_refused_and_every_line_is_counted(shape):
+    text = big_inputs()[shape]
+    transcript = parse_or_refuse(text)
+    if transcript is None:
+        return
+    counts = transcript.line_counts
+    assert counts["read"] == sum(1 for line in text.split("\n") if line.strip())
+    assert counts["read"] == counts["speech"] + counts["speaker"] + counts["header"] + counts["ignored"]
