@@ -325,6 +325,8 @@ class _Reader:
             text, mark = factset["affiliation"], factset["mark"]
         if len(text) > 140 or len(text.split()) > 18 or ends_sentence(text) or not looks_like_rest(text):
             return None
+        if sum(ch.isalpha() for ch in text) < 3 or text.endswith(","):
+            return None  # "A," is a fragment
         if not text[:1].isalpha() or _PERIOD_OR_CALL.search(text):
             return None  # "126,000" is an answer, "Q3 2021 Acme Earnings Call" a title, not a firm
         if _SPEECH_START.match(text) or _TWO_SENTENCES.search(text) or text.endswith(("…", "...")):
@@ -444,7 +446,8 @@ class _Reader:
         # The line under a bare label is its affiliation ("Analyst, Calder Partners Q"), even when
         # it could be read as a label itself ("Morgan Stanley, Research Division"): a speaker
         # does not hand over before saying anything.
-        for index in sorted(accepted_own):
+        # (Bilingual files double each label and put the translation under it, never an affiliation.)
+        for index in sorted(accepted_own) if not self.bilingual else ():
             entry = self.entries[index]
             if entry.kind != "label" or entry.label.rest or entry.label.kind != "person":
                 continue
@@ -612,6 +615,8 @@ class _Reader:
                 same = last is not None and last.label == label.text
                 if same and (not last.paragraphs or page_break) and entry.kind == "label":
                     # A label repeated after a page break, or twice with nothing between: one turn.
+                    if entry.affiliation and not (last.title or last.firm):
+                        last.firm, last.title = split_rest(f"{label.rest} {entry.affiliation}".strip())
                     if not last.paragraphs:
                         self._warn(
                             entry.line,

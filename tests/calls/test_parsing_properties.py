@@ -198,7 +198,9 @@ def test_every_line_of_speech_ends_up_in_exactly_one_paragraph_or_one_warning(ca
         # A paragraph may go on over several lines (hard-wrapped text is joined back together).
         in_paragraph = found == [content] or (found and found[0].startswith(content)) or content in paragraphs
         # A line under a name may be read as that person's affiliation: then it is their title or firm.
-        in_affiliation = any(content in f"{turn.firm} - {turn.title}" for turn in transcript.turns)
+        in_affiliation = any(
+            content.strip(" ,-") in f"{turn.firm} - {turn.title}" for turn in transcript.turns
+        )
         assert in_paragraph or in_affiliation or line in warned or line in header, (line, content, found)
 
 
