@@ -345,6 +345,8 @@ def name_role_only_executives(transcript: Transcript, qa_start: int, role_only: 
                     )
                 )
             continue
+        if not turn.title:
+            continue  # "答" names no title to look for in the introductions
         key = turn.title.casefold()
         if key not in by_title:
             by_title[key] = _match_title(turn.title, people)

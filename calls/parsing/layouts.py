@@ -239,7 +239,10 @@ class _Reader:
         content = [e for e in self.entries if e.kind == "text"]
         if not content:
             raise TranscriptError("the file has no text besides boilerplate")
-        self.bilingual = sum(1 for e in content if is_cjk_line(e.text)) * 5 >= len(content)
+        # Bilingual: English paragraphs, each followed by its Chinese line. A transcript written in
+        # Chinese throughout is not: its Chinese lines are the original text.
+        chinese = sum(1 for e in content if is_cjk_line(e.text))
+        self.bilingual = chinese * 5 >= len(content) and (len(content) - chinese) * 4 >= len(content)
         self.bullets = sum(1 for e in content if e.bullet) * 2 >= len(content)
         self._mark_roster()
         self._choose_labels()
@@ -361,6 +364,8 @@ class _Reader:
         announced = self._announced_names()
         roster_loose = {_loose(key) for key in self.roster}
 
+        spoken = "\n".join(e.text for e in self.entries if e.kind == "text" and len(e.text) < 5000).casefold()
+
         def confirmed(label: Label, *, times: int = 2) -> bool:
             key = label.key
             return (
@@ -369,7 +374,15 @@ class _Reader:
                 or _loose(key) in roster_loose
                 or key in announced
                 or _loose(key) in announced
+                or mentioned(label)
             )
+
+        def mentioned(label: Label) -> bool:
+            # Named in someone's speech besides the label itself: "I'll hand over to Lars Berg".
+            name = label.name.casefold()
+            if label.kind != "person" or (" " not in name and not _is_cjk_name(label.name)):
+                return False
+            return spoken.count(name) > counts[label.key]
 
         with_rest = sum(1 for label in own.values() if label.kind == "person" and label.rest)
         role_labels = sum(1 for label in own.values() if label.kind == "role")
@@ -675,7 +688,7 @@ class _Reader:
             self.layout = "bilingual"
         elif self.bullets:
             self.layout = "bullets"
-        elif any(turn.role_only for turn in turns) and sum(t.role_only for t in turns) * 2 >= len(turns):
+        elif sum(1 for e in entries if e.label is not None and e.label.kind == "role") * 2 >= len(turns):
             self.layout = "roles-only"
         elif any(e.kind == "inline" for e in entries):
             self.layout = "name-colon"
@@ -693,6 +706,9 @@ class _Reader:
             name = "Operator"
         elif label.kind == "role":
             name, title, firm = label.name, label.name, ""
+        elif label.kind == "side":
+            # "Q"/"A", 問/答, 分析師: a side, not a person; the operator's announcement may name them.
+            name = "Unidentified Analyst" if label.side == "analyst" else "Unidentified Executive"
         else:
             name = label.name
         if entry.mark:
@@ -706,7 +722,7 @@ class _Reader:
             title=title,
             firm=firm,
             role=role,
-            role_only=label.kind == "role" or not label.text,
+            role_only=label.kind in ("role", "side") or not label.text,
             after_qa_heading=after_qa_heading,
         )
 

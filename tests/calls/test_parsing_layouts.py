@@ -488,3 +488,31 @@ def test_a_parse_the_parser_doubts_says_so():
 def test_a_well_formed_call_raises_no_doubt():
     assert _doubts(parse_transcript(STREETEVENTS)) == []
     assert _doubts(parse_transcript(SEEKING_ALPHA)) == []
+
+
+QA_SIDES_CHINESE = """公司：遠景電子
+2024年第一季業績電話會議
+主持人：各位好，歡迎參加遠景電子2024年第一季業績電話會議。現在請財務長王大明致詞。
+王大明：謝謝。本季營收成長百分之八，毛利率為百分之四十一。
+主持人：現在開放提問，第一位提問者是來自元大證券的陳小華。
+問：請問下半年的毛利率展望？
+答：我們預期維持在百分之四十左右。
+問：謝謝。那資本支出呢？
+答：今年資本支出約十億元。
+主持人：下一位是來自凱基證券的林美玲。
+問：請問庫存水位是否健康？
+答：庫存天數已回到正常水準。
+"""
+
+
+def test_chinese_throughout_with_question_and_answer_labels():
+    transcript = parse_transcript(QA_SIDES_CHINESE)
+    assert transcript.translated_paragraph_count == 0  # Chinese is the original here, not a translation
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == ("遠景電子", 2024, 1)
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("陳小華", "元大證券"),
+        ("林美玲", "凱基證券"),
+    ]
+    assert people(transcript)["王大明"][0] == "executive"  # named once, and introduced by the operator
+    assert people(transcript)["Unidentified Executive"][0] == "executive"
+    assert not any(w.message.startswith("paragraph has no Chinese") for w in transcript.warnings)
