@@ -220,7 +220,9 @@ def assign_exchanges_and_roles(
             if identity[index] == current_identity:
                 questioner_turns.add(index)
                 turn.firm = turn.firm or current.firm
-                if opened and not current.firm:
+                # The label's own firm when the announcement gave none or only its start
+                # ("Keefe" announced, "KEEFE, BRUYETTE & WOODS" on the label).
+                if opened and (not current.firm or turn.firm.casefold().startswith(current.firm.casefold())):
                     current.firm = turn.firm
                 if role_only[index] and current.questioner:
                     turn.name = current.questioner

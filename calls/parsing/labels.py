@@ -50,6 +50,18 @@ _BULLET = re.compile(r"^\s*(?:[•●▪◦·‣∙>]|\*(?!\*))\s*")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__")
 # StreetEvents counts turns at the end of the label: "Operator    [1]". rev.com puts the time there.
 _LABEL_TAIL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\])\s*$")
+_HONORIFIC = re.compile(r"^(?:mr|ms|mrs|miss|dr|prof|sir|madam|shri|smt)\.?\s+", re.IGNORECASE)
+_BILINGUAL_LABEL = re.compile(r"(?P<english>[^/\u3400-\u9fff]{2,100}?)\s+/\s+[^/]*[\u3400-\u9fff][^/]*")
+_CJK_TITLE_FIRST = re.compile(
+    r"(?P<title>[\u3400-\u9fff]{2,8})\s+(?P<name>[\u3400-\u9fff·]{2,4})(?:\s*[（(](?P<firm>[^（）()]{2,30})[）)])?"
+)
+_BRACKETED = re.compile(r"[\[<](?P<inner>[^\[\]<>]{2,150})[\]>]")
+# A title before the name: "CEO Jane Doe", "Analyst (Calder Securities) Jane Doe", "IR Head Jane Doe".
+_TITLE_FIRST = re.compile(
+    r"^(?P<title>(?:(?:Chief\s+\w+\s+Officer|CEO|CFO|COO|CTO|CIO|IR|Investor\s+Relations|President|Chair(?:man|woman)?|"
+    r"Head|Director|Treasurer|Analyst|Moderator|Host|VP|EVP|SVP|Vice\s+President)\s*)+)"
+    r"(?:\((?P<firm>[^()]{2,60})\)\s*)?(?P<name>\S.*)$"
+)
 # Bloomberg's "{BIO 1234567 <GO>}" after a name.
 _BLOOMBERG_BIO = re.compile(r"\s*\{BIO[^}]*\}\s*")
 # Bloomberg's "Q - Jane Doe" / "A - John Roe": the side, then the name.
@@ -159,8 +171,11 @@ def looks_like_name(name: str) -> bool:
 
 
 def display_name(name: str) -> str:
-    """ "JANE DOE" -> "Jane Doe"; names written in mixed case stay as written."""
+    """ "JANE DOE" -> "Jane Doe", "Mr. Jane Doe" -> "Jane Doe"; mixed case stays as written."""
     name = " ".join(name.split()).strip(" ,:;")
+    bare = _HONORIFIC.sub("", name)
+    if " " in bare:  # "Mr. Smith" alone keeps its honorific: the surname alone is no name
+        name = bare
     if name.isupper() and any(ch.isalpha() for ch in name):
         return " ".join(_title_word(word) for word in name.split())
     return name
@@ -201,6 +216,28 @@ def parse_label(text: str) -> Label | None:
     # Most lines are speech: a sentence of several words is never a label, whatever else it holds.
     if text.count(" ") >= 6 and ends_sentence(text):
         return None
+    bracketed = _BRACKETED.fullmatch(text)
+    if bracketed:  # "[Jane Doe, CFO]", "<Jane Doe>"
+        inner = parse_label(bracketed["inner"].strip())
+        return None if inner is None else Label(text, inner.name, inner.rest, inner.kind, inner.side)
+    bilingual_label = _BILINGUAL_LABEL.fullmatch(text)
+    if bilingual_label:  # "Operator / 主持人", "Jane Doe, CFO / 王小明，財務長": the English side
+        inner = parse_label(bilingual_label["english"].strip())
+        return None if inner is None else Label(text, inner.name, inner.rest, inner.kind, inner.side)
+    chinese_titled = _CJK_TITLE_FIRST.fullmatch(text)
+    if chinese_titled:  # "分析师 李娜（中金公司）", "首席财务官 张伟"
+        side = "analyst" if chinese_titled["title"] in ("分析师", "分析師") else ""
+        rest = chinese_titled["firm"] or chinese_titled["title"]
+        return Label(text, chinese_titled["name"], rest, "person", side)
+    titled = _TITLE_FIRST.match(text)
+    if titled and not OPERATOR.fullmatch(text):
+        # "CEO Jane Doe", "Analyst Jane Doe", "Analyst (Calder Securities) Jane Doe", "IR Head Jane Doe".
+        name = titled["name"].strip()
+        if " " in name and looks_like_name(name):
+            title, firm = titled["title"].strip(), (titled["firm"] or "").strip()
+            rest = f"{firm} - {title}" if firm else title
+            side = "analyst" if re.search(r"\banalyst\b", title, re.IGNORECASE) else ""
+            return Label(text, display_name(name), rest, "person", side)
     prefixed = _SIDE_PREFIX.match(text)
     if prefixed:
         inner = parse_label(prefixed["name"])
@@ -301,7 +338,7 @@ _FIELD_NAMES = frozenset(
             "時間",
             "时间",
         ),
-        *("標題", "标题", "來源", "来源"),
+        *("標題", "标题", "來源", "来源", "会议", "會議", "地点", "地點", "主题", "主題", "contents"),
     }
 )
 # rev.com and ASR tools: "Jane Doe (00:01:29): Thanks." - the time holds a colon of its own.
@@ -322,9 +359,14 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
         # ": Hello. ..." - a turn whose label the transcriber left empty; the operator's
         # announcement may name the speaker.
         return Label("", "Unidentified Speaker", "", "unnamed"), match["speech"].strip()
-    if not raw or raw[-1] in ".!?" or (re.search(r"\d{1,2}$", raw) and not _LABEL_TAIL.search(raw + ")")):
+    numbered = bool(_UNNAMED.fullmatch(raw))  # "Speaker 2: ..."
+    if (
+        not raw
+        or raw[-1] in ".!?"
+        or (not numbered and re.search(r"\d{1,2}$", raw) and not _LABEL_TAIL.search(raw + ")"))
+    ):
         return None
-    if re.search(r"https?$|\b\d+$", raw):  # "http://", "at 10:30"
+    if re.search(r"https?$", raw) or (not numbered and re.search(r"\b\d+$", raw)):  # "http://", "at 10:30"
         return None
     if raw.casefold() in _FIELD_NAMES:
         return None  # "Company: Acme", "Duration: 41 minutes", "公司：..." are header fields
@@ -380,12 +422,18 @@ _PURE_TITLE = re.compile(
 )
 
 
+_CJK_TITLE = re.compile(
+    r"董事|首席|执行官|執行長|财务|財務|总裁|總裁|总经理|總經理|经理|經理|秘书|秘書|主任|处长|處長|总监|總監|副总|副總|主席|分析师|分析師"
+)
+_CJK_FIRM = re.compile(r"证券|證券|银行|銀行|资本|資本|基金|研究|公司|投资|投資|资管|資管|保险|保險")
+
+
 def _is_title(text: str) -> bool:
-    return bool(_PURE_TITLE.search(text))
+    return bool(_PURE_TITLE.search(text) or _CJK_TITLE.search(text))
 
 
 def _is_firm(text: str) -> bool:
-    return bool(_FIRM_WORD.search(text)) and not _PURE_TITLE.search(text)
+    return bool(_FIRM_WORD.search(text) or _CJK_FIRM.search(text)) and not _is_title(text)
 
 
 def side_from_affiliation(title: str, firm: str) -> str:

@@ -114,8 +114,16 @@ _HEADINGS = {
     "attendees": "participants:analyst",
     "participants": "participants",
     "speakers": "participants",
+    "presenters": "participants:executive",
+    "management team": "participants:executive",
+    "company speakers": "participants:executive",
+    "speaker legend": "participants",
 }
 _SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
+_LEGEND = re.compile(
+    r"^(?P<key>(?:speaker|participant|spk)\s*\d{1,3})\s*(?:=|:|–|—|-)\s*(?P<who>[^=]{2,150})$", re.I
+)
+_INLINE_HEADING = re.compile(r"^(?P<head>[A-Za-z][A-Za-z &]{2,40})\s*:\s*(?P<rest>\S.*)$")
 _SPEECH_START = re.compile(
     r"(?:hi|hello|hey|thanks|thank|yes|yeah|no|okay|ok|good|great|sure|well|so|and|but|i|we|you|my|our)\b",
     re.IGNORECASE,
@@ -228,6 +236,7 @@ class _Reader:
         self.warnings: list[ParseWarning] = []
         self.roster: dict[str, _RosterEntry] = {}
         self.roster_lines: list[tuple[str, str]] = []  # (text, side) for names joined to firms
+        self.legend: dict[str, Label] = {}  # "speaker2" -> who that numbered label is
         self.layout = "text"
 
     # --- the whole pass ------------------------------------------------------------------------------
@@ -284,9 +293,26 @@ class _Reader:
                 inside = kind.startswith("participants")
                 side = kind.partition(":")[2] if inside else ""
                 continue
-            if not inside or entry.kind != "text":
+            if entry.kind != "text":
                 continue
-            label = parse_label(entry.text)
+            text = entry.text
+            legend = _LEGEND.match(text)
+            if legend:
+                # "Speaker 2 = Jane Doe, VP Investor Relations": who the numbered labels are.
+                who = parse_label(legend["who"].strip())
+                if who is not None and who.kind in ("person", "operator"):
+                    self.legend[legend["key"].casefold().replace(" ", "")] = who
+                    entry.kind = "roster"
+                    continue
+            headed = _INLINE_HEADING.match(text)
+            if headed and (heading_kind(headed["head"]) or "").startswith("participants"):
+                # "MANAGEMENT: MR. JANE DOE - CHIEF FINANCIAL OFFICER": a list that starts on its heading.
+                kind = heading_kind(headed["head"]) or ""
+                inside, side = True, kind.partition(":")[2]
+                text = headed["rest"].strip()
+            if not inside:
+                continue
+            label = parse_label(text)
             if (
                 (label and label.kind == "operator")
                 or len(entry.text) > 160
@@ -295,7 +321,14 @@ class _Reader:
                 inside = False
                 continue
             entry.kind = "roster"
-            self.roster_lines.append((entry.text, side))
+            self.roster_lines.append((text, side))
+            if ";" in text:  # "Jane Doe (Calder); John Roe (Vantage)": several people on one line
+                for part in text.split(";"):
+                    person = parse_label(part.strip())
+                    if person is not None and person.kind == "person":
+                        firm, title = split_rest(person.rest)
+                        self._add_roster(person.name, title, firm, side)
+                continue
             if label and label.kind == "person":
                 firm, title = split_rest(label.rest)
                 if not label.rest:
@@ -608,8 +641,13 @@ class _Reader:
             index += 1
             if entry.kind in ("furniture", "heading", "roster"):
                 counts["header"] += 1
-                header.append((entry.line, entry.text))
-                if entry.kind == "heading" and heading_kind(entry.text) == "qa":
+                if entry.kind != "roster":  # who is on the call says nothing of the call itself
+                    header.append((entry.line, entry.text))
+                if (
+                    entry.kind == "heading"
+                    and heading_kind(entry.text) == "qa"
+                    and not self._in_contents(index - 1)
+                ):
                     pending_qa = True
                 page_break = page_break or entry.kind == "furniture"
                 continue
@@ -706,6 +744,12 @@ class _Reader:
             name = "Operator"
         elif label.kind == "role":
             name, title, firm = label.name, label.name, ""
+        elif (label.kind == "unnamed" and label.name.casefold().replace(" ", "") in self.legend) or (
+            label.kind == "unnamed" and label.name.casefold().replace(" ", "") in self.legend
+        ):
+            known = self.legend[label.name.casefold().replace(" ", "")]
+            name = "Operator" if known.kind == "operator" else known.name
+            firm, title = split_rest(known.rest)
         elif label.kind == "side":
             # "Q"/"A", 問/答, 分析師: a side, not a person; the operator's announcement may name them.
             name = "Unidentified Analyst" if label.side == "analyst" else "Unidentified Executive"
@@ -754,6 +798,11 @@ class _Reader:
                 turn.role = Role(entry.side)
             if turn.role is None and side_from_affiliation(turn.title, turn.firm):
                 turn.role = Role.ANALYST
+
+    def _in_contents(self, index: int) -> bool:
+        """A heading in a table of contents: another heading next to it, and no text between."""
+        around = [e for e in self.entries[max(index - 1, 0) : index + 2] if e is not self.entries[index]]
+        return any(e.kind == "heading" for e in around)
 
     def _double_spaced(self) -> bool:
         text_entries = [e for e in self.entries if e.kind == "text"]

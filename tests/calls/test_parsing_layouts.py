@@ -516,3 +516,122 @@ def test_chinese_throughout_with_question_and_answer_labels():
     assert people(transcript)["王大明"][0] == "executive"  # named once, and introduced by the operator
     assert people(transcript)["Unidentified Executive"][0] == "executive"
     assert not any(w.message.startswith("paragraph has no Chinese") for w in transcript.warnings)
+
+
+BRACKETS = """Zephyr Widgets Inc. - Q3 2024 Results Call
+[Operator]: Welcome to the Zephyr Widgets third quarter 2024 call. Over to Ann Roe.
+[Ann Roe, VP Investor Relations]: Thanks. With me is Cy Doe, our CEO.
+[Cy Doe, CEO]: Revenue grew.
+[Operator]: Our first question is from Bob Poe with Calder Partners.
+[Bob Poe, Calder Partners]: How is demand?
+[Cy Doe, CEO]: Strong.
+"""
+
+TITLE_FIRST = """Zephyr Widgets second quarter fiscal 2024 earnings call
+Operator: Welcome to the Zephyr Widgets second quarter fiscal 2024 call. Over to Ann Roe.
+IR Head Ann Roe: Thank you. With me is our CEO, Cy Doe.
+CEO Cy Doe: Revenue grew.
+Operator: The first question comes from Bob Poe with Calder. Please go ahead.
+Analyst Bob Poe: How is demand?
+CEO Cy Doe: Strong.
+Operator: Next is Di Lee with Vantage.
+Analyst (Vantage Securities) Di Lee: And margins?
+CEO Cy Doe: Better.
+"""
+
+LEGEND = """Zephyr Widgets Q1 2023 Earnings Call
+Speaker legend
+Speaker 1 = Operator
+Speaker 2 = Ann Roe, Chief Financial Officer
+Speaker 3 = Bob Poe, Analyst, Calder Partners
+
+Speaker 1: Welcome to the Zephyr Widgets first quarter 2023 call.
+Speaker 2: Revenue grew.
+Speaker 1: Our first question comes from Bob Poe with Calder Partners.
+Speaker 3: How is demand?
+Speaker 2: Strong.
+"""
+
+ENGLISH_SLASH_CHINESE = """Zephyr Widgets Q4 2023 Earnings Conference Call
+Operator / 主持人
+Welcome to the Zephyr Widgets fourth quarter 2023 call.
+歡迎參加。
+Ann Roe, Chief Financial Officer / 羅安，財務長
+Revenue grew.
+營收成長。
+Operator / 主持人
+Our first question comes from Bob Poe of Calder.
+第一位提問者是來自Calder的Bob Poe。
+Bob Poe, Calder Partners / 坡鮑勃，Calder
+How is demand?
+需求如何？
+Ann Roe, Chief Financial Officer / 羅安，財務長
+Strong.
+強勁。
+"""
+
+LISTS_ON_THEIR_HEADINGS = """Zephyr Widgets Ltd
+Q3 FY24 Earnings Conference Call
+MANAGEMENT: MS. ANN ROE - CHIEF FINANCIAL OFFICER - ZEPHYR WIDGETS LTD
+Analysts: Bob Poe (Calder Partners); Di Lee (Vantage Securities)
+
+Moderator: Good day and welcome to the Zephyr Widgets Q3 FY24 earnings conference call.
+Ann Roe: Thank you. Revenue grew.
+Moderator: The first question is from the line of Bob Poe from Calder Partners.
+Bob Poe: How is demand?
+Ann Roe: Strong.
+Moderator: The next question is from the line of Di Lee from Vantage Securities.
+Di Lee: And margins?
+Ann Roe: Better.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "executive"),
+    [(BRACKETS, "Cy Doe"), (TITLE_FIRST, "Cy Doe"), (LEGEND, "Ann Roe"), (ENGLISH_SLASH_CHINESE, "Ann Roe")],
+)
+def test_labels_in_brackets_after_a_title_by_number_or_with_a_chinese_twin(text, executive):
+    transcript = parse_transcript(text)
+    assert questioners(transcript)[0] == "Bob Poe"
+    assert people(transcript)["Bob Poe"][0] == "analyst"
+    assert people(transcript)[executive][0] == "executive"
+    assert transcript.turns[0].name == "Operator"
+
+
+def test_title_before_the_name_gives_the_title_and_the_firm_in_parentheses():
+    transcript = parse_transcript(TITLE_FIRST)
+    cy = next(turn for turn in transcript.turns if turn.name == "Cy Doe")
+    assert cy.title == "CEO"
+    assert people(transcript)["Di Lee"] == ("analyst", "Vantage Securities")
+
+
+def test_a_speaker_legend_names_the_numbered_labels():
+    transcript = parse_transcript(LEGEND)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator",
+        "Ann Roe",
+        "Operator",
+        "Bob Poe",
+        "Ann Roe",
+    ]
+    assert transcript.turns[1].title == "Chief Financial Officer"
+
+
+def test_english_labels_with_their_chinese_twin_keep_the_translation_lines():
+    transcript = parse_transcript(ENGLISH_SLASH_CHINESE)
+    assert transcript.layout == "bilingual"
+    assert transcript.translated_paragraph_count == 5
+
+
+def test_lists_that_start_on_their_heading_and_hold_several_people_per_line():
+    transcript = parse_transcript(LISTS_ON_THEIR_HEADINGS)
+    assert transcript.turns[0].name == "Operator"  # the MANAGEMENT list is no turn
+    assert people(transcript)["Ann Roe"][0] == "executive"
+    assert people(transcript)["Di Lee"] == ("analyst", "Vantage Securities")
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+
+
+def test_a_table_of_contents_does_not_open_the_q_and_a():
+    text = "Contents:\nPrepared Remarks\nQuestions and Answers\nCall Participants\n\n" + FOOL_TEXT
+    transcript = parse_transcript(text)
+    assert transcript.prepared_turn_count == 3
