@@ -207,7 +207,10 @@ def assign_exchanges_and_roles(
             # Someone from the company right after an announcement is management adding something,
             # or the announced caller never came on the line: no slot.
             named_here = bool(pending.name) and _loosely_same(pending.name, turn.name)
-            if not company_side(index) or (named_here and identity[index] not in prepared):
+            # Named by the operator and asking: a questioner, even one who spoke before (the broker
+            # who hosts a call welcomes everyone, then asks the last question).
+            asking = named_here and ("?" in turn_text(turn) or identity[index] not in prepared)
+            if not company_side(index) or asking:
                 current = _open_exchange(transcript, pending, turn, index, role_only[index])
                 current_identity, opened = identity[index], True
             pending = None

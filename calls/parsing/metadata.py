@@ -297,6 +297,10 @@ def _plausible(name: str) -> bool:
         return False
     if sum(len(w) == 1 and w.isalpha() for w in words) >= 2 or re.search(r"research\s+division", name, re.I):
         return False
+    if words[-1].casefold() in {"the", "of", "for", "to", "and", "on", "in"}:
+        return False  # "Financial Results Briefing for the [First Quarter]": the name was cut short
+    if re.search(r"\b(?:results|briefing|earnings|conference|webcast|presentation)\b", name, re.I):
+        return False
     return not _first_period(name) and not _find_date(name)
 
 
@@ -462,6 +466,20 @@ def _stated_period(facts: dict[str, object]) -> tuple[int | None, int | None]:
     return (year or (period and period.year)), (quarter or (period and period.quarter))
 
 
+_LEGAL_NAME = re.compile(
+    r"^[A-Z0-9][\w&.,'’\- ]{1,80}?[ ,]+(?:Inc|Incorporated|Corp|Corporation|Co\.,?\s*Ltd|Co|Company|Ltd|"
+    r"Limited|plc|PLC|AG|SA|S\.A|NV|N\.V|SE|LLC|Holdings|Group|GmbH|ASA|AB|Oyj|K\.K|Berhad|Tbk)\.?$"
+)
+
+
+def _name_line(header: list[tuple[int, str]]) -> str:
+    """A title page's line that is only the company's legal name ("Acme Precision Co., Ltd.")."""
+    for _, text in header[:6]:
+        if _LEGAL_NAME.match(text) and not re.search(r"\d", text) and len(text.split()) <= 8:
+            return text
+    return ""
+
+
 def find_metadata(
     *,
     header: list[tuple[int, str]],
@@ -485,7 +503,11 @@ def find_metadata(
         return next((s[key] for s in sources if s.get(key)), None)
 
     result.company = str(
-        first("company", given, labels, *titles) or welcome_company or named.get("company") or ""
+        first("company", given, labels, *titles)
+        or welcome_company
+        or _name_line(header)
+        or named.get("company")
+        or ""
     )
     holder = next((m["c"].strip(" ,") for _, text in header if (m := _COPYRIGHT.search(text))), "")
     if result.company and holder.casefold().startswith(result.company.casefold()) and _plausible(holder):
