@@ -18,7 +18,7 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 # JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
 _ANNOUNCED_FROM = re.compile(
     rf"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
-    rf"\btake|\bhear\s+from)\s+(?:the\s+line\s+of\s+|the\s+(?=[A-Z]))?"
+    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is)\s+(?:the\s+line\s+of\s+|the\s+(?=[A-Z]))?"
     rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at)\s+(?P<firm>{FIRM}))?"
 )
 _TRANSCRIBER_MARK = re.compile(r"\s*[\[(](?:ph|indiscernible|inaudible)[\])]", re.IGNORECASE)
@@ -87,6 +87,9 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
     return None
 
 
+_FIRM_GOES_ON = re.compile(r"(?:,\s+[A-Z][\w'’\-]*)+\s+(?:&|and)\s+[A-Z][\w'’\-]*(?=\s*[.;]|\s*$)")
+
+
 def _firm(match: re.Match[str], text: str) -> str:
     firm = match["firm"] or ""
     if firm:
@@ -94,6 +97,11 @@ def _firm(match: re.Match[str], text: str) -> str:
         sic = _SIC.match(text, match.end("firm"))
         if sic:
             firm = sic["fix"].strip()
+        else:
+            # "Keefe, Bruyette & Woods.": a firm whose name holds commas runs on to the sentence's end.
+            more = _FIRM_GOES_ON.match(text, match.end("firm"))
+            if more:
+                firm += more.group()
     return firm
 
 

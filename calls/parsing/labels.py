@@ -49,7 +49,11 @@ _CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff·]{2,8}")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·‣∙>]|\*(?!\*))\s*")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__")
 # StreetEvents counts turns at the end of the label: "Operator    [1]". rev.com puts the time there.
-_LABEL_TAIL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\])\s*$")
+_LABEL_TAIL = re.compile(
+    r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\]|(?<=[A-Za-z])\s{2,}\d{1,2}:\d{2}(?::\d{2})?)\s*$"
+)
+# WebVTT voice cues: "<v Jane Doe>Thanks.</v>".
+_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<name>[^>]{1,80})>\s*(?P<speech>.*?)(?:</v>)?$")
 _HONORIFIC = re.compile(r"^(?:mr|ms|mrs|miss|dr|prof|sir|madam|shri|smt)\.?\s+", re.IGNORECASE)
 _BILINGUAL_LABEL = re.compile(r"(?P<english>[^/\u3400-\u9fff]{2,100}?)\s+/\s+[^/]*[\u3400-\u9fff][^/]*")
 _CJK_TITLE_FIRST = re.compile(
@@ -66,7 +70,7 @@ _TITLE_FIRST = re.compile(
 _BLOOMBERG_BIO = re.compile(r"\s*\{BIO[^}]*\}\s*")
 # Bloomberg's "Q - Jane Doe" / "A - John Roe": the side, then the name.
 _SIDE_PREFIX = re.compile(r"^(?P<side>Q|A|Question|Answer)\s*[-–—:]\s*(?P<name>\S.*)$")
-_SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*")
+_SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*|(?<=[^\s,])\s{2,}(?=\S)")
 _TITLE_WORD = re.compile(
     r"\b(?:analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
     r"chair|manager|head|founder|partner|treasurer|controller|secretary|counsel|executive|relations?|"
@@ -140,6 +144,9 @@ class Label:
 
 def clean_line(text: str) -> str:
     """A line without bullets, markdown emphasis, heading marks or a turn counter."""
+    voice = _VOICE.match(text.strip())
+    if voice:
+        return f"{voice['name'].strip()}: {voice['speech'].strip()}"
     text = _BULLET.sub("", text)
     text = _MARKDOWN.sub("", text).strip()
     text = _BLOOMBERG_BIO.sub("", text)
@@ -265,6 +272,17 @@ def parse_label(text: str) -> Label | None:
     parts = _SEPARATOR.split(text, maxsplit=1)
     if len(parts) == 2:
         name, rest = parts[0].strip(), parts[1].strip()
+        tail = _SEPARATOR.split(text)[-1].strip()
+        if (
+            not looks_like_name(name)
+            and " " in tail
+            and looks_like_name(tail)
+            and _is_title(text[: -len(tail)])
+        ):
+            # "Chief Executive Officer — Jane Doe", "Analyst, Calder Securities — Jane Doe".
+            head = _SEPARATOR.split(text)[0].strip(" ,")
+            side = "analyst" if re.match(r"analyst\b", head, re.IGNORECASE) else ""
+            return Label(text, display_name(tail), text[: -len(tail)].strip(" -–—,"), "person", side)
         if OPERATOR.fullmatch(name):
             return Label(text, "Operator", rest, "operator") if looks_like_rest(rest) else None
         if _UNNAMED_STRONG.fullmatch(name) and looks_like_rest(rest):
@@ -291,6 +309,10 @@ def parse_label(text: str) -> Label | None:
     return None
 
 
+_TITLE_LINE_REST = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b[QH][1-4]\b|\bF[QY]\s?\d|\b(?:earnings|transcript|conference\s+call|results)\b",
+    re.IGNORECASE,
+)
 # "Acme Air Lines, Inc. (ACME)": a company's name with its legal form, not a person with a title.
 _LEGAL_FORM_ONLY = re.compile(
     r"(?:inc|corp|corporation|co|company|ltd|limited|plc|llc|lp|sa|ag|nv|se|group|holdings)\.?"
@@ -301,6 +323,8 @@ _LEGAL_FORM_ONLY = re.compile(
 
 def _person(text: str, name: str, rest: str) -> Label | None:
     rest = rest.strip(" ,")
+    if _TITLE_LINE_REST.search(rest):
+        return None  # "Acme Group - Third Quarter 2024 Earnings Call" is the call's title
     if _LEGAL_FORM_ONLY.fullmatch(rest) or re.search(r"[:：]\s*\S", rest):
         return None  # "Acme, Inc. (ACME)"; "JANE DOE, Calder: Thanks." has its speech after the colon
     people = [part.strip() for part in re.split(r",|\band\b|&", rest) if part.strip()]
@@ -309,6 +333,12 @@ def _person(text: str, name: str, rest: str) -> Label | None:
     return Label(text, display_name(name), rest, "person")
 
 
+_ROLE_ALONE = re.compile(
+    r"CEO|CFO|COO|CTO|CIO|President|Chair(?:man|woman)?|Management|Executive|Treasurer|Controller|"
+    r"Investor\s+Relations|IR|Company\s+Representative|Analyst|Questioner|Caller|"
+    r"Chief\s+\w+\s+Officer|(?:Head|VP)\s+of\s+(?:IR|Investor\s+Relations)",
+    re.IGNORECASE,
+)
 _FIELD_NAMES = frozenset(
     {
         *(
@@ -370,6 +400,10 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
         return None
     if raw.casefold() in _FIELD_NAMES:
         return None  # "Company: Acme", "Duration: 41 minutes", "公司：..." are header fields
+    if _ROLE_ALONE.fullmatch(raw):
+        # "CEO: ...", "Management: ...", "Analyst: ...": a role, the name comes from the call.
+        side = "analyst" if re.match(r"analyst|questioner|caller", raw, re.IGNORECASE) else ""
+        return Label(raw, raw, raw, "role", side), match["speech"].strip()
     label = parse_label(clean_line(raw))
     if label is None:
         return None

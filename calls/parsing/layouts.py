@@ -50,11 +50,13 @@ TITLE_LINE = re.compile(
 # Copied from PDFs or publishers' pages, never speech: copyright lines, page markers, rules, links.
 _PAGE_FURNITURE = re.compile(
     r"(?:copyright\b|\(c\)\s*\d{4}|©).*|.*\ball rights reserved\.?.*"
-    r"|page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,4}|[-=_.…·*~ ]{3,}"
+    r"|page\s+\d+(?:\s+of\s+\d+)?|.{0,200}\s{2,}page\s+\d+(?:\s+of\s+\d+)?"
+    r"|[-–—]\s*\d{1,3}\s*[-–—]|\d{1,4}|[-=_.…·*~ ]{3,}"
     r"|(?:https?://|www\.)\S*.*|\S+\.(?:com|net|org)(?:/\S*)?(?:\s+\d{1,4})?"
     r"|total\s+pages?\s*:?\s*\d+|\d{1,3}\s*/\s*\d{1,3}|corrected\s+transcript|edited\s+transcript"
     r"|e\s*d\s*i\s*t\s*e\s*d\s+v\s*e\s*r\s*s\s*i\s*o\s*n|\[?(?:slide|page)\s+\d+\]?[^.]{0,80}"
-    r"|image\s+source:.*|\[operator\s+signoff\]",
+    r"|image\s+source:.*|\[operator\s+signoff\]"
+    r"|webvtt.*|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*",  # WebVTT's header and cue times
     re.IGNORECASE,
 )
 # "[00:12:34] Thank you." or "(01:05) Thank you.": the time is not part of what was said.
@@ -141,6 +143,7 @@ _PERIOD_OR_CALL = re.compile(
     r"\b(?:19|20)\d{2}\b|\b[QH][1-4]\b|\bF[QY]\d|\b(?:earnings|transcript|conference\s+call)\b", re.IGNORECASE
 )
 _FACTSET_MARK = re.compile(r"^(?P<affiliation>.+?)\s+(?P<mark>[QA])$")
+_HYPHEN_WRAP = re.compile(r"[a-z]{2}-$")
 _WRAP_END = re.compile(r"[.!?:;\"”’)\]…。！？」』]$")
 
 # The operator's announcements that confirm a name as a speaker: "our next question comes from Jane
@@ -322,6 +325,12 @@ class _Reader:
                 continue
             entry.kind = "roster"
             self.roster_lines.append((text, side))
+            names = [part.strip() for part in text.split(",")]
+            if len(names) >= 3 and all(part == "Operator" or looks_like_name(part) for part in names):
+                for name in names:  # "Operator, Jane Doe, John Roe, Ann Poe": who speaks
+                    if name != "Operator":
+                        self._add_roster(name, "", "", side)
+                continue
             if ";" in text:  # "Jane Doe (Calder); John Roe (Vantage)": several people on one line
                 for part in text.split(";"):
                     person = parse_label(part.strip())
@@ -701,14 +710,19 @@ class _Reader:
                     self._warn(entry.line, "Chinese line with no English paragraph before it; ignored")
                 previous = None
                 continue
+            broken_word = (
+                bool(paragraphs) and _HYPHEN_WRAP.search(paragraphs[-1].text) and entry.text[:1].islower()
+            )
             joins = (
-                wrapped
+                (wrapped or broken_word)
                 and previous is not None
                 and paragraphs
                 and (double_spaced or not entry.gap_before or page_break)
                 and not _WRAP_END.search(paragraphs[-1].text)
             )
-            if joins:
+            if joins and _HYPHEN_WRAP.search(paragraphs[-1].text) and entry.text[:1].islower():
+                paragraphs[-1].text = f"{paragraphs[-1].text[:-1]}{entry.text}"  # "applica-" / "tion"
+            elif joins:
                 paragraphs[-1].text = f"{paragraphs[-1].text} {entry.text}"
             else:
                 paragraphs.append(Paragraph(entry.text, entry.line))

@@ -222,7 +222,9 @@ def _title_facts(line: str) -> dict[str, object] | None:
         if not company.strip(" -–:|,"):  # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"
             call = _CALL_WORD.search(text, period.end)
             company = text[period.end : call.start() if call else period.end]
-    company = company.strip(" -–:|,")
+    company = company.strip(" -–—:|,")
+    # "Acme Inc. — Fiscal Q3 2024 ...": the word that opens the period is no part of the name.
+    company = re.sub(r"[\s\-–—:|,]+(?:fiscal|fy)?$", "", company, flags=re.IGNORECASE).strip(" -–—:|,")
     if not re.search(r"[a-z]", text):  # an all-capitals line: capitals are the style, not the name
         company = _title_case(company)
     facts["company"] = company if _plausible(company) else ""

@@ -635,3 +635,122 @@ def test_a_table_of_contents_does_not_open_the_q_and_a():
     text = "Contents:\nPrepared Remarks\nQuestions and Answers\nCall Participants\n\n" + FOOL_TEXT
     transcript = parse_transcript(text)
     assert transcript.prepared_turn_count == 3
+
+
+ROLE_LABELS_INLINE = """Zephyr Insurance Group — Third Quarter 2024 Earnings Call
+Operator: Welcome to the Zephyr Insurance Group third quarter 2024 call. Over to our CEO, Cy Doe.
+CEO: Thank you. Earnings rose.
+CFO: Thanks, Cy. Costs fell.
+Operator: Our first question comes from Bob Poe with Keefe, Bruyette & Woods.
+Analyst: How is pricing?
+CEO: Firm.
+Operator: Next is Di Lee with Vantage.
+Analyst: And reserves?
+CFO: Stable.
+"""
+
+TITLE_DASH_NAME = """ZEPHYR WIDGETS CORP
+Earnings Call — Fiscal 2024 Third Quarter
+Conference Operator
+Welcome to the Zephyr Widgets fiscal 2024 third quarter call.
+Head of Investor Relations — Ann Roe
+Thanks. With me is our CEO.
+Chief Executive Officer — Cy Doe
+Revenue grew.
+Conference Operator
+Our first question comes from Bob Poe with Calder.
+Analyst, Calder Securities — Bob Poe
+How is demand?
+Chief Executive Officer — Cy Doe
+Strong.
+"""
+
+OTTER = """Zephyr Widgets Q4 2023 Earnings Call - otter.ai
+
+SPEAKERS
+Operator, Ann Roe, Cy Doe, Bob Poe
+
+Operator  00:02
+Welcome to the Zephyr Widgets fourth quarter 2023 call.
+
+Ann Roe  00:15
+Revenue grew.
+
+Operator  01:10
+Our first question comes from Bob Poe with Calder.
+
+Bob Poe  01:20
+How is demand?
+
+Cy Doe  01:31
+Strong.
+"""
+
+WEBVTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:06.000
+<v Operator>Welcome to the Zephyr Widgets Q2 2022 earnings call.</v>
+
+2
+00:00:06.000 --> 00:00:09.000
+<v Ann Roe>Revenue grew.</v>
+
+3
+00:00:09.000 --> 00:00:14.000
+<v Operator>Our first question comes from Bob Poe with Calder.</v>
+
+4
+00:00:14.000 --> 00:00:17.000
+<v Bob Poe>How is demand?</v>
+
+5
+00:00:17.000 --> 00:00:19.000
+<v Ann Roe>Strong.</v>
+"""
+
+PDF_COLUMNS = """Zephyr Widgets, Inc. Q3 2024 Earnings Call
+
+Operator
+Welcome to the Zephyr Widgets third quarter 2024 call. I will hand over to Ann Roe.
+Ann Roe  Zephyr Widgets, Inc. – Chief Financial Officer
+Revenue grew as the supplemental applica-
+tion was approved.
+Zephyr Widgets, Inc. Q3 2024 Earnings Call                         Page 2 of 4
+Operator
+Our first question comes from Bob Poe with Calder.
+Bob Poe  Calder Partners – Analyst
+How is demand?
+Ann Roe  Zephyr Widgets, Inc. – Chief Financial Officer
+Strong.
+"""
+
+
+@pytest.mark.parametrize("text", [ROLE_LABELS_INLINE, TITLE_DASH_NAME, OTTER, WEBVTT, PDF_COLUMNS])
+def test_more_layouts_find_the_operator_the_questioners_and_the_company_side(text):
+    transcript = parse_transcript(text)
+    assert transcript.turns[0].name == "Operator"
+    assert questioners(transcript)[0] == "Bob Poe"
+    assert people(transcript)["Bob Poe"][0] == "analyst"
+    assert all(s.role != Role.ANALYST for s in transcript.speakers if s.name in ("Ann Roe", "Cy Doe"))
+
+
+def test_role_labels_take_the_announced_names_and_the_whole_firm():
+    transcript = parse_transcript(ROLE_LABELS_INLINE)
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("Bob Poe", "Keefe, Bruyette & Woods"), ("Di Lee", "Vantage"),
+    ]  # fmt: skip
+    assert transcript.company == "Zephyr Insurance Group"
+
+
+def test_pdf_columns_page_footers_and_words_broken_at_the_line_end():
+    transcript = parse_transcript(PDF_COLUMNS)
+    ann = transcript.turns[1]
+    assert (ann.name, ann.title, ann.firm) == ("Ann Roe", "Chief Financial Officer", "Zephyr Widgets, Inc.")
+    assert ann.paragraphs[0].text == "Revenue grew as the supplemental application was approved."
+    assert not any("Page 2" in p.text for turn in transcript.turns for p in turn.paragraphs)
+
+
+def test_timestamps_after_the_name_are_not_speech():
+    transcript = parse_transcript(OTTER)
+    assert [p.text for p in transcript.turns[1].paragraphs] == ["Revenue grew."]
