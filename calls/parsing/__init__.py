@@ -67,7 +67,7 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     read = read_layout(text, filename=filename)
     # The welcome and the host's opening come first in their turns: a long speech's tail is not read.
     # Paragraphs stay apart, so that "... of Acme Inc." does not run on into the next sentence.
-    opening = [p.text[:1500] for raw in read.turns[:_METADATA_TURNS] for p in raw.paragraphs[:3]]
+    opening = [p.text[:1500] for raw in read.turns[:_METADATA_TURNS] for p in raw.paragraphs[:2]]
     found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
     if not found.company:
         # The welcome read word by word ("Welcome to the Third Quarter 2021 Acadia Realty Trust

@@ -86,9 +86,14 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     if _looks_binary(text):
         raise TranscriptError("the file looks binary (too many control characters), not a text transcript")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _ODD.search(text):
+    # Most files are plain ASCII: then only tabs and page breaks need translating, and the
+    # character-class searches (slow over a whole file) are skipped.
+    ascii_only = text.isascii()
+    if (ascii_only and ("\t" in text or "\f" in text or "\v" in text)) or (
+        not ascii_only and _ODD.search(text)
+    ):
         text = text.translate(_TRANSLATE)
-    if _FULL_WIDTH.search(text):
+    if not ascii_only and _FULL_WIDTH.search(text):
         text = "\n".join(_fold_full_width(line) for line in text.split("\n"))
     if not text.strip():
         raise TranscriptError("the file is empty")
@@ -196,7 +201,10 @@ def _decode_chinese(data: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))  # below a space, except \t \n \v \f \r
     return controls > max(8, len(sample) // 100)

@@ -445,6 +445,9 @@ def _entry(item: dict, walk: _Walk) -> _Entry | None:
             break
     if not (label or speaker_id) or not texts:
         return None
+    if len(keys) <= 2:  # just a speaker and a text, as most providers write turns: nothing else to read
+        return _Entry(label=label, speaker_id=speaker_id, texts=texts, speaker_string=speaker_string,
+                      title=title, firm=firm, role=role, section=None)  # fmt: skip
     section_word = _first(keys, _SECTION_KEYS)
     return _Entry(
         label=label,
