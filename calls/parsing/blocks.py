@@ -44,6 +44,13 @@ _PARTICLES = frozenset(
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_.'’\-]*(?:[.'’\-][^\W\d_]*)*\.?")
 
 
+# The keys (JSON) and column headers (CSV) that name who speaks, compared as `norm_key` gives them.
+SPEAKER_FIELDS = (
+    *("speaker", "speakername", "speakerfullname", "name", "fullname", "participant"),
+    *("participantname", "person", "personname", "who", "author", "speakerlabel"),
+)
+
+
 def fold_ligatures(text: str) -> str:
     """PDF ligatures (ﬁ, ﬂ...) as plain letters."""
     return text.translate(_LIGATURES)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .blocks import (
+    SPEAKER_FIELDS,
     add_field,
     clean_name,
     field_name,
@@ -41,20 +42,7 @@ _SAMPLE_ROWS = 200
 _NUMERIC = re.compile(r"[-+]?(?:\d+(?:[.,:]\d+)*|\d*\.\d+)(?:e[-+]?\d+)?%?|[A-Za-z]{0,3}[-_]?\d{2,}", re.I)
 _LEADING_DASHES = re.compile(r"^\s*(?:-{2,}|[–—])\s*")
 
-_SPEAKER_HEADERS = (
-    "speaker",
-    "speakername",
-    "speakerfullname",
-    "name",
-    "fullname",
-    "participant",
-    "participantname",
-    "person",
-    "personname",
-    "who",
-    "speakerlabel",
-    "author",
-)
+_SPEAKER_HEADERS = SPEAKER_FIELDS
 _TEXT_HEADERS = (
     "text",
     "speech",

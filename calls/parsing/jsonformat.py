@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .blocks import (
+    SPEAKER_FIELDS,
     add_field,
     clean_name,
     field_name,
@@ -61,21 +62,7 @@ _STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _COLON = re.compile(r"\s*:")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-_SPEAKER_KEYS = (
-    "speaker",
-    "speakername",
-    "speakerfullname",
-    "name",
-    "fullname",
-    "participant",
-    "participantname",
-    "person",
-    "personname",
-    "who",
-    "author",
-    "speakerlabel",
-    "speakerid",
-)
+_SPEAKER_KEYS = (*SPEAKER_FIELDS, "speakerid")
 _TEXT_KEYS = (
     "speech",
     "text",
