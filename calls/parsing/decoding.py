@@ -10,6 +10,7 @@ Windows-1252 (then latin-1, which never fails). Anything but UTF-8 is reported a
 from __future__ import annotations
 
 import codecs
+import html
 import re
 
 from .model import ParseWarning, TranscriptError
@@ -95,9 +96,27 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
         text = text.translate(_TRANSLATE)
     if not ascii_only and _FULL_WIDTH.search(text):
         text = "\n".join(_fold_full_width(line) for line in text.split("\n"))
+    if len(_HTML_BLOCK.findall(text[:20000])) >= 5:
+        text = _html_to_text(text)
+        warnings.append(ParseWarning(0, "the file is HTML; its tags were removed"))
     if not text.strip():
         raise TranscriptError("the file is empty")
     return text, warnings
+
+
+# A page saved as HTML: its block tags end lines, other tags go, entities become characters.
+_HTML_BLOCK = re.compile(
+    r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|table|section|article)\b[^>]*>", re.IGNORECASE
+)
+_HTML_TAG = re.compile(r"<[^>]{1,500}>")
+
+
+def _html_to_text(text: str) -> str:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.IGNORECASE | re.DOTALL)
+    text = _HTML_BLOCK.sub("\n", text)
+    text = html.unescape(_HTML_TAG.sub("", text))
+    text = text.translate(_TRANSLATE)
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def _fold_full_width(line: str) -> str:

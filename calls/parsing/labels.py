@@ -112,7 +112,7 @@ _FUNCTION_WORDS = _words(
 _NAME_WORD = re.compile(NAME_WORD)
 _PARTICLES = _words("de da di del della der den van von la le du dos bin al ten ter y")
 # A title in parentheses after the name: "Jane Doe (Chief Financial Officer)", "王小明（財務長）".
-_PAREN_REST = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<rest>[^()（）]{1,100})[)）]$")
+_PAREN_REST = re.compile(r"^(?P<name>[^()（）\[\]]+?)\s*[(（\[](?P<rest>[^()（）\[\]]{1,100})[)）\]]$")
 
 
 def ends_sentence(text: str) -> bool:

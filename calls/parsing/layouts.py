@@ -122,6 +122,7 @@ _HEADINGS = {
     "speaker legend": "participants",
 }
 _SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
+_DASH_INLINE = re.compile(r"^(?P<label>[^-–—:]{2,80}?)\s+[-–—]{1,2}\s+(?P<speech>\S.*)$")
 _LEGEND = re.compile(
     r"^(?P<key>(?:speaker|participant|spk)\s*\d{1,3})\s*(?:=|:|–|—|-)\s*(?P<who>[^=]{2,150})$", re.I
 )
@@ -498,6 +499,27 @@ class _Reader:
                     following = self.entries[following_index]
                     following.kind, following.label = "affiliation", None
                     entry.affiliation = following.text
+        # "Jane Doe - Thank you, operator.": the label and the speech joined by a dash, in a file
+        # that does it for confirmed names again and again.
+        dashed: dict[int, tuple[Label, str]] = {}
+        for index, entry in enumerate(self.entries):
+            match = _DASH_INLINE.match(entry.text) if entry.kind == "text" else None
+            if match and len(match["speech"].split()) >= 2:
+                label = parse_label(match["label"].strip())
+                if label is not None and (
+                    label.kind == "operator" or (label.kind == "person" and not label.rest)
+                ):
+                    dashed[index] = (label, match["speech"].strip())
+        dash_counts = Counter(label.key for label, _ in dashed.values())
+        dash_ok = [
+            index
+            for index, (label, _) in dashed.items()
+            if label.kind == "operator" or confirmed(label) or dash_counts[label.key] >= 2
+        ]
+        if len(dash_ok) >= 3:
+            for index in dash_ok:
+                entry = self.entries[index]
+                entry.kind, (entry.label, entry.speech) = "inline", dashed[index]
         # The line under a bare label is its affiliation ("Analyst, Calder Partners Q"), even when
         # it could be read as a label itself ("Morgan Stanley, Research Division"): a speaker
         # does not hand over before saying anything.

@@ -754,3 +754,62 @@ def test_pdf_columns_page_footers_and_words_broken_at_the_line_end():
 def test_timestamps_after_the_name_are_not_speech():
     transcript = parse_transcript(OTTER)
     assert [p.text for p in transcript.turns[1].paragraphs] == ["Revenue grew."]
+
+
+DASH_THEN_SPEECH = """Zephyr Widgets, Inc. (ZPH)
+Fourth Quarter 2023 Earnings Conference Call
+Company Participants
+Ann Roe - Chief Financial Officer
+Other Participants
+Bob Poe - Calder Securities
+Di Lee - Vantage Partners
+
+Operator - Welcome to the Zephyr Widgets fourth quarter 2023 call.
+Ann Roe - Thank you, operator. Revenue grew in every region.
+Operator - Our first question comes from Bob Poe with Calder Securities.
+Bob Poe - How is demand holding up?
+Ann Roe — Demand is strong - and orders are up.
+Operator - Next is Di Lee with Vantage Partners.
+Di Lee - And margins, please?
+Ann Roe - Better than planned.
+"""
+
+FIRM_IN_BRACKETS = """Zephyr Freight Q2 2024 Earnings Call
+Operator: Welcome to the Zephyr Freight second quarter 2024 call.
+Ann Roe [Zephyr Freight]: Volumes stabilised.
+Operator: Our first question comes from Bob Poe with Calder Research.
+Bob Poe [Calder Research]: How is pricing?
+Ann Roe [Zephyr Freight]: Firm.
+"""
+
+HTML_PAGE = """<html><body>
+<h1>Zephyr Coatings plc (ZCO) Q1 2024 Earnings Call Transcript</h1>
+<p><strong>Operator</strong></p>
+<p>Welcome to the Zephyr Coatings first quarter 2024 call.</p>
+<p><strong>Ann Roe</strong> -- Chief Executive Officer</p>
+<p>Thank you,&nbsp;operator. Sales grew &amp; margins held.</p>
+<p><strong>Operator</strong></p>
+<p>Our first question comes from Bob Poe with Calder.</p>
+<p><strong>Bob Poe</strong> -- Calder Partners -- Analyst</p>
+<p>How is demand?</p>
+<p><strong>Ann Roe</strong> -- Chief Executive Officer</p>
+<p>Strong.</p>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize("text", [DASH_THEN_SPEECH, FIRM_IN_BRACKETS, HTML_PAGE])
+def test_dash_joined_speech_firms_in_brackets_and_html_pages(text):
+    transcript = parse_transcript(text)
+    assert transcript.turns[0].name == "Operator"
+    assert questioners(transcript)[0] == "Bob Poe"
+    assert people(transcript)["Ann Roe"][0] == "executive"
+    assert people(transcript)["Bob Poe"][0] == "analyst"
+
+
+def test_speech_after_the_dash_keeps_its_own_dashes_and_html_its_characters():
+    dashed = parse_transcript(DASH_THEN_SPEECH)
+    assert dashed.turns[4].paragraphs[0].text == "Demand is strong - and orders are up."
+    page = parse_transcript(HTML_PAGE)
+    assert page.turns[1].paragraphs[0].text == "Thank you, operator. Sales grew & margins held."
+    assert page.company.startswith("Zephyr Coatings")
