@@ -121,6 +121,14 @@ _HEADINGS = {
     "company speakers": "participants:executive",
     "speaker legend": "participants",
 }
+_QA_HEADING = re.compile(
+    r"(?:(?:analyst|analysts|investor|live)\s+)?(?:q and a|questions? and answers?|questions)"
+    r"(?:\s+(?:session|section|period|portion|part))?(?:\s+(?:with|from|by)\s+(?:the\s+)?\w+)?"
+)
+_PREPARED_HEADING = re.compile(
+    r"(?:(?:opening|prepared|management|managements|formal|introductory)\s+)+(?:remarks|presentation|statements?)"
+    r"(?:\s+(?:section|session))?(?:\s+(?:by|from)\s+(?:the\s+)?\w+)?"
+)
 _SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
 _DASH_INLINE = re.compile(r"^(?P<label>[^-–—:]{2,80}?)\s+[-–—]{1,2}\s+(?P<speech>\S.*)$")
 _LEGEND = re.compile(
@@ -187,8 +195,17 @@ def heading_kind(text: str) -> str | None:
         text = re.sub(r"(?<=[a-z])(?=and[A-Z])|(?<=[A-Z])(?=AND[A-Z])", " ", text)
         text = text.replace("AND", " AND ")
     text = re.sub(r"^(?:slide\s+\d+\s*[,:.\-–]\s*)", "", text, flags=re.IGNORECASE)
+    if re.search(r"\.{4,}\s*\d*$", text):
+        return None  # "Question and Answer ........ 7": a table of contents' line
     key = re.sub(r"[^a-z\u4e00-\u9fff]+", " ", text.casefold().replace("&", " and ")).strip()
-    return _HEADINGS.get(key)
+    found = _HEADINGS.get(key)
+    if found is None and len(key.split()) <= 6:
+        # "Analyst Q&A Session", "Questions from Analysts", "Opening Remarks by Management"
+        if _QA_HEADING.fullmatch(key):
+            return "qa"
+        if _PREPARED_HEADING.fullmatch(key):
+            return "prepared"
+    return found
 
 
 def parse_speaker_line(text: str, *, allow_bare_name: bool = False) -> Label | None:
