@@ -813,3 +813,23 @@ def test_speech_after_the_dash_keeps_its_own_dashes_and_html_its_characters():
     page = parse_transcript(HTML_PAGE)
     assert page.turns[1].paragraphs[0].text == "Thank you, operator. Sales grew & margins held."
     assert page.company.startswith("Zephyr Coatings")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Analyst Q&A Session", "qa"),
+        ("Questions from Analysts", "qa"),
+        ("Q U E S T I O N S  A N D  A N S W E R S", "qa"),
+        ("## Q&A", "qa"),
+        ("Opening Remarks by Management", "prepared"),
+        ("Question and Answer ........ 7", None),
+        ("Question", None),  # a side label ("Question" / "Answer"), not a heading
+        ("Thank you", None),
+    ],
+)
+def test_headings_written_other_ways(line, kind):
+    from calls.parsing.labels import clean_line
+    from calls.parsing.layouts import heading_kind
+
+    assert heading_kind(clean_line(line)) == kind
