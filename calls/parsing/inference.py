@@ -17,9 +17,12 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 # "Our next question is from the line of Tal Liani with Banc of America", "comes from Rod Hall with
 # JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
 _ANNOUNCED_FROM = re.compile(
-    rf"(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
-    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is)\s+(?:the\s+line\s+of\s+|the\s+(?=[A-Z]))?"
-    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at)\s+(?P<firm>{FIRM}))?"
+    rf"(?:(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
+    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is)\s+"
+    # "vient de/d'Élodie Roy, de Calder", "viene de Ana Ruiz, de Calder", "vem do Sr. Rui Sá, do Calder"
+    rf"|\bvient\s+d(?:e\s+|['’]\s*)|\bviene\s+de\s+|\bvem\s+d[oae]\s+|\bde\s+parte\s+de\s+|\bkommt\s+von\s+)"
+    rf"(?:the\s+line\s+of\s+|the\s+(?=[A-Z])|(?:Sr|Sra|Srta|Mme|Herr|Frau)\.?\s+)?"
+    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM}))?"
 )
 _TRANSCRIBER_MARK = re.compile(r"\s*[\[(](?:ph|indiscernible|inaudible)[\])]", re.IGNORECASE)
 # A paragraph that is just "Peter Misek, Jefferies." (optionally after "(Operator Instructions)").
@@ -28,7 +31,7 @@ _OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\
 _SIC = re.compile(r"\s*\(sic\)\s*\[(?P<fix>[^\]]+)\]")
 _QA_CUE = re.compile(
     r"question-and-answer|question\s+and\s+answer|\bq\s*&\s*a\b|\bfirst question|\bnext question|"
-    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
+    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)|questions?[\s-]+r[ée]ponses?|preguntas\s+y\s+respuestas|perguntas\s+e\s+respostas|fragerunde|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
     re.IGNORECASE,
 )
 # "第一位提問者是來自遠見證券的李大華": (來自 firm 的 name).

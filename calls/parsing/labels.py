@@ -17,7 +17,9 @@ from .names import NAME_WORD, name_key
 
 # Who runs the call. "Conference Call Operator", "Moderator", "Coordinator", Chinese 主持人 / 主持.
 OPERATOR = re.compile(
-    r"(?:(?:the\s+)?(?:conference\s+(?:call\s+)?|call\s+)?(?:operator|moderator|coordinator|host)|主持人|主持|司儀)",
+    r"(?:(?:the\s+)?(?:conference\s+(?:call\s+)?|call\s+)?(?:operator|moderator|coordinator|host)|主持人|主持|司儀"
+    # the same in the languages of Europe's and Latin America's calls
+    r"|op[ée]rat(?:eur|rice)|operador[a]?|operatore|operatorin|mod[ée]rat(?:eur|rice)|moderador[a]?|moderatore)",
     re.IGNORECASE,
 )
 # Speakers the file does not name, and labels that are a side, not a person (Bloomberg's "Q"/"A",
@@ -42,6 +44,13 @@ _SIDE_LABELS = {
     "分析師": "analyst",
     "a": "executive",
     "answer": "executive",
+    "réponse": "executive",
+    "respuesta": "executive",
+    "resposta": "executive",
+    "antwort": "executive",
+    "pregunta": "analyst",
+    "pergunta": "analyst",
+    "frage": "analyst",
     "答": "executive",
     "回答": "executive",
 }
@@ -49,9 +58,8 @@ _CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff·]{2,8}")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·‣∙>]|\*(?!\*))\s*")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__")
 # StreetEvents counts turns at the end of the label: "Operator    [1]". rev.com puts the time there.
-_LABEL_TAIL = re.compile(
-    r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\]|(?<=[A-Za-z])\s{2,}\d{1,2}:\d{2}(?::\d{2})?)\s*$"
-)
+_LABEL_TAIL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\])\s*$")
+_TRAILING_TIME = re.compile(r"(?<=[A-Za-z\])])\s+\d{1,2}:\d{2}(?::\d{2})?$")
 # WebVTT voice cues: "<v Jane Doe>Thanks.</v>".
 _VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<name>[^>]{1,80})>\s*(?P<speech>.*?)(?:</v>)?$")
 _HONORIFIC = re.compile(r"^(?:mr|ms|mrs|miss|dr|prof|sir|madam|shri|smt)\.?\s+", re.IGNORECASE)
@@ -69,6 +77,10 @@ _TITLE_FIRST = re.compile(
 # Bloomberg's "{BIO 1234567 <GO>}" after a name.
 _BLOOMBERG_BIO = re.compile(r"\s*\{BIO[^}]*\}\s*")
 # Bloomberg's "Q - Jane Doe" / "A - John Roe": the side, then the name.
+_SIDE_PAREN = re.compile(
+    r"(?P<side>Q|A|Question|Answer|Réponse|Pregunta|Respuesta|Pergunta|Resposta|Frage|Antwort)\s*[(\[](?P<who>[^()\[\]]{3,120})[)\]]",
+    re.IGNORECASE,
+)
 _SIDE_PREFIX = re.compile(r"^(?P<side>Q|A|Question|Answer)\s*[-–—:]\s*(?P<name>\S.*)$")
 _SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*|(?<=[^\s,])\s{2,}(?=\S)")
 _TITLE_WORD = re.compile(
@@ -217,7 +229,8 @@ def parse_label(text: str) -> Label | None:
 
     `text` is already cleaned (clean_line). A trailing colon is allowed ("JANE DOE:").
     """
-    text = text.rstrip().rstrip(":：").rstrip().replace("，", ", ")
+    # otter.ai "Jane Doe  00:15", Zoom "[Jane Doe] 10:00:05": the time after a label is no part of it.
+    text = _TRAILING_TIME.sub("", text.rstrip().rstrip(":：").rstrip()).replace("，", ", ")
     if not text or len(text) > 160 or text[0].islower():
         return None
     # Most lines are speech: a sentence of several words is never a label, whatever else it holds.
@@ -245,6 +258,11 @@ def parse_label(text: str) -> Label | None:
             rest = f"{firm} - {title}" if firm else title
             side = "analyst" if re.search(r"\banalyst\b", title, re.IGNORECASE) else ""
             return Label(text, display_name(name), rest, "person", side)
+    sided = _SIDE_PAREN.fullmatch(text)
+    if sided:  # "Question (Jane Doe, Calder)", "Réponse (John Roe)"
+        inner = parse_label(sided["who"].strip())
+        if inner is not None and inner.kind == "person":
+            return Label(text, inner.name, inner.rest, "person", _SIDE_LABELS[sided["side"].casefold()])
     prefixed = _SIDE_PREFIX.match(text)
     if prefixed:
         inner = parse_label(prefixed["name"])

@@ -60,7 +60,7 @@ _PAGE_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # "[00:12:34] Thank you." or "(01:05) Thank you.": the time is not part of what was said.
-_TIMESTAMP = re.compile(r"^[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*")
+_TIMESTAMP = re.compile(r"^(?:[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*|\d{1,2}:\d{2}(?::\d{2})?\s+(?=[A-Z\[(]))")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # Page headers repeat with the company, the period or a date: a line seen three times or more that
 # carries a digit, a ticker in parentheses or a transcript word is furniture, never a label.
@@ -130,6 +130,10 @@ _PREPARED_HEADING = re.compile(
     r"(?:\s+(?:section|session))?(?:\s+(?:by|from)\s+(?:the\s+)?\w+)?"
 )
 _SPACED = re.compile(r"^(?:\S ){3,}\S(?:\s+(?:\S ){1,}\S)*$")
+_COMPANYISH = re.compile(
+    r"\b(?:group|bancorp|bank|holdings|industries|international|brands|energy|foods|financial|insurance|"
+    r"retail|pharma|pharmaceuticals|motors|airlines|semiconductor|software|systems|technologies|utilities)\b"
+)
 _DASH_INLINE = re.compile(r"^(?P<label>[^-–—:]{2,80}?)\s+[-–—]{1,2}\s+(?P<speech>\S.*)$")
 _LEGEND = re.compile(
     r"^(?P<key>(?:speaker|participant|spk)\s*\d{1,3})\s*(?:=|:|–|—|-)\s*(?P<who>[^=]{2,150})$", re.I
@@ -438,9 +442,12 @@ class _Reader:
             )
 
         def mentioned(label: Label) -> bool:
-            # Named in someone's speech besides the label itself: "I'll hand over to Lars Berg".
+            # Named in someone's speech besides the label itself: "I'll hand over to Lars Berg"
+            # (but "welcome to Acme Retail Group's call" names the company, not a speaker).
             name = label.name.casefold()
             if label.kind != "person" or (" " not in name and not _is_cjk_name(label.name)):
+                return False
+            if _COMPANYISH.search(name):
                 return False
             return spoken.count(name) > counts[label.key]
 
