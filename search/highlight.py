@@ -18,6 +18,8 @@ from search.chinese import cjk_runs, fold
 
 _QUERY_LEXEME = re.compile(r"(!?)'((?:[^']|'')*)'")
 SNIPPET_CHARS = 320
+# A word of a query in a script other than Chinese (as search/chinese.py splits it).
+_LATIN_WORD = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def english_lexemes(query: str) -> set[str]:
@@ -64,13 +66,22 @@ def _words_pattern(words: frozenset[str]) -> re.Pattern | None:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
-def mark_chinese(text: str, query: str, *, snippet: bool = False) -> SafeString:
-    """`text` escaped, with the query's Chinese runs marked, Traditional and Simplified alike."""
+def mark_chinese(text: str, query: str, *, words: bool = False, snippet: bool = False) -> SafeString:
+    """`text` escaped, with the query's Chinese runs marked, Traditional and Simplified alike.
+
+    With `words`, the query's other words too, whole and in any case (the Chinese index matched them).
+    """
     runs = cjk_runs(query)
     folded = fold(text)
-    if not runs or len(folded) != len(text):
+    if len(folded) != len(text):
         return _render(text, [], snippet=snippet)
-    pattern = re.compile("|".join(re.escape(run) for run in sorted(runs, key=len, reverse=True)))
+    alternatives = [re.escape(run) for run in sorted(runs, key=len, reverse=True)]
+    if words:
+        latin = sorted({w.lower() for w in _LATIN_WORD.findall(query)}, key=len, reverse=True)
+        alternatives += [rf"(?<![^\W_]){re.escape(word)}(?![^\W_])" for word in latin]
+    if not alternatives:
+        return _render(text, [], snippet=snippet)
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     return _render(text, [m.span() for m in pattern.finditer(folded)], snippet=snippet)
 
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Greatest
@@ -67,12 +68,15 @@ class TextQuery:
     chinese: SearchQuery | None
 
     @classmethod
-    def parse(cls, text: str) -> TextQuery | None:
+    def parse(cls, text: str, *, translations: bool = False) -> TextQuery | None:
+        """The query; `translations` searches the Chinese index for it even without Chinese in it."""
         if not text:
             return None
-        # The Chinese index is searched only when the query has Chinese in it; its other words must
-        # then appear in the same translation ("SECaaS 營收").
-        terms = query_terms(text) if has_cjk(text) else ""
+        # The Chinese index is searched when the query has Chinese in it, its other words then in
+        # the same translation ("SECaaS 營收"), or when only Chinese matches are asked for: the
+        # translations keep Latin words (tickers, GAAP, SECaaS), and an English word there is what
+        # "match the Chinese text" means. An English query otherwise reads the English index only.
+        terms = query_terms(text) if has_cjk(text) or translations else ""
         chinese = SearchQuery(terms, search_type="raw", config="simple") if terms else None
         return cls(
             text=text, english=SearchQuery(text, search_type="websearch", config="english"), chinese=chinese
@@ -116,9 +120,9 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
     paging through a large result set counts it once, and picking a facet value counts only the
     narrower set.
     """
-    text_query = TextQuery.parse(query)
+    text_query = TextQuery.parse(query, translations="zh" in langs)
     matches = Q() if text_query is None else text_query.condition(langs)
-    state = _search_state(filterset, query=query, langs=langs)
+    state = _search_state(filterset, query=query, langs=langs, text_query=text_query)
     version = data_version()
     counted = facet_counts(filterset, text_query=text_query, langs=langs, version=version, state=state)
     total = counted["total"]
@@ -155,6 +159,11 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
         result.message = gettext(
             "Your search has no words to look for (only common words or punctuation). Try other words."
         )
+    elif total == 0 and text_query is not None and langs == {"zh"} and not has_cjk(query):
+        result.message = gettext(
+            "No Chinese translation contains these words. The Chinese language filter matches the "
+            "translations only: remove it to search the English text."
+        )
     return result
 
 
@@ -166,12 +175,15 @@ def data_version() -> int:
     return row[0] if row else 0
 
 
-def _search_state(filterset, *, query: str, langs: set[str]) -> dict:
+def _search_state(filterset, *, query: str, langs: set[str], text_query: TextQuery | None) -> dict:
     """What decides the result set, as plain values: the cache key of its counts."""
     cleaned = filterset.form.cleaned_data
     return {
         "q": query,
         "lang": sorted(langs),
+        # Whether the translations are searched: it changes the language facet's counts, which are
+        # remembered without the language selection (an English word with and without lang=zh).
+        "chinese": text_query is not None and text_query.chinese is not None,
         "filters": {name: sorted(_selected_values(name, cleaned.get(name))) for name in FACET_COLUMNS},
     }
 
@@ -208,7 +220,9 @@ def _hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
         Hit(
             utterance=row,
             snippet=mark_words(row.text, words, snippet=True),
-            translation=mark_chinese(row.translation, text_query.text, snippet=True),
+            translation=mark_chinese(
+                row.translation, text_query.text, words=text_query.chinese is not None, snippet=True
+            ),
         )
         for row in rows
     ]
@@ -345,7 +359,10 @@ def grouped_counts(
         columns[f"{name}_value"] = F(FACET_COLUMNS[name])
     for code, condition in languages.items():
         columns[f"lang_{code}"] = ExpressionWrapper(condition, output_field=BooleanField())
-    inner_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
+    try:
+        inner_sql, params = queryset.order_by().values(**columns).query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing by construction (Q(pk__in=[]))
+        return {name: [] for name in facets} | {"total": 0} | ({"lang": []} if languages else {})
 
     # Every name interpolated below is one of our own facet or language names, never user input.
     # Values keep their own types while grouping (cheaper than grouping text) and become text after.

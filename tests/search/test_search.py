@@ -104,6 +104,38 @@ class SearchTests(TestCase):
             self.assertIn("secaas", hit["translation"].lower())
         self.assertLess(data["total"], self.api(q="營收")["total"])
 
+    def test_chinese_only_with_an_english_word_searches_the_translations(self):
+        # Picking the Chinese language facet and then typing an English word was a 500.
+        data = self.api(q="margin", lang="zh")
+        with_translation = Utterance.objects.filter(translation__iregex=r"\mmargin\M").count()
+        self.assertEqual(data["total"], with_translation)
+        self.assertEqual(data["total"], 0)
+        self.assertIn("No Chinese translation contains these words", data["message"])
+        # The language facet still offers the English matches, to pick instead.
+        self.assertEqual(
+            {v["value"]: v["count"] for v in data["facets"]["lang"]}["en"], self.api(q="margin")["total"]
+        )
+        page = self.client.get("/search/", {"q": "margin", "lang": "zh"})
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "No Chinese translation contains these words")
+
+    def test_chinese_only_finds_latin_words_the_translations_keep(self):
+        data = self.api(q="SECaaS", lang="zh")
+        self.assertGreater(data["total"], 0)
+        self.assertEqual(data["message"], "")
+        self.assertTrue(all("secaas" in hit["translation"].lower() for hit in data["results"]))
+        page = self.client.get("/search/", {"q": "SECaaS", "lang": "zh"}).content.decode()
+        self.assertRegex(page, r"<mark>SECaaS</mark>[^<]*[\u4e00-\u9fff]")
+        # Without the filter an English word searches the English text only, and its language facet
+        # (remembered apart from the Chinese-only search) counts English matches only.
+        self.assertEqual([v["value"] for v in self.api(q="SECaaS")["facets"]["lang"]], ["en"])
+
+    def test_chinese_only_with_nothing_searchable_is_not_an_error(self):
+        for q in ("!!!", "the", "margin OR"):
+            response = self.client.get("/api/search/", {"q": q, "lang": "zh"})
+            self.assertEqual(response.status_code, 200, q)
+            self.assertEqual(self.client.get("/search/", {"q": q, "lang": "zh"}).status_code, 200, q)
+
     def test_oldest_and_newest_sorts_reverse_the_periods(self):
         newest = self.api(q="revenue", sort="newest")["results"]
         oldest = self.api(q="revenue", sort="oldest")["results"]
