@@ -203,7 +203,20 @@ def doubts(transcript: Transcript) -> list[ParseWarning]:
         and total > 1500
     ):
         found.append(ParseWarning(0, "no Q&A exchange found in a call that has an operator", doubt=True))
+    # A second welcome after the questions began: two calls in one file, which would be stored as one.
+    first_slot = transcript.exchanges[0].first_turn if transcript.exchanges else len(transcript.turns)
+    for turn in transcript.turns[first_slot:]:
+        opening = turn.paragraphs[0].text if turn.paragraphs else ""
+        if turn.name == "Operator" and _WELCOME.search(opening[:300]):
+            message = "a second welcome after the Q&A began: the file may hold two calls"
+            found.append(ParseWarning(turn.line, message, doubt=True))
+            break
     return found
+
+
+_WELCOME = re.compile(
+    r"\b(?:welcome\s+to|thank\s+you\s+for\s+standing\s+by)\b.{0,120}\b(?:call|conference)\b", re.IGNORECASE
+)
 
 
 def fill_metadata(transcript: Transcript, found: CallMetadata) -> None:

@@ -127,6 +127,9 @@ _PARTICLES = _words("de da di del della der den van von la le du dos bin al ten 
 _PAREN_REST = re.compile(r"^(?P<name>[^()（）\[\]]+?)\s*[(（\[](?P<rest>[^()（）\[\]]{1,100})[)）\]]$")
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s+[A-Z])")
+
+
 def ends_sentence(text: str) -> bool:
     """True when `text` ends like a sentence: "... results." but not "Acme Inc." or "J."."""
     text = text.rstrip(" \"'”’)")
@@ -211,8 +214,10 @@ def looks_like_rest(rest: str) -> bool:
     """What may follow a name in a label: a title, a firm, or both; never a sentence."""
     if not rest or len(rest) > 150 or len(rest.split()) > 20 or "?" in rest or "!" in rest:
         return False
-    if ends_sentence(rest):
-        return False
+    if ends_sentence(rest) or any(
+        ends_sentence(rest[: m.start() + 1]) for m in _SENTENCE_BREAK.finditer(rest)
+    ):
+        return False  # "Thanks. And one follow-up": speech, though it stops short of a full stop
     first = rest.lstrip("(")[:1]
     return bool(first) and (
         first.isupper() or first.isdigit() or bool(_TITLE_WORD.match(rest)) or ord(first) > 0x2E80

@@ -56,7 +56,7 @@ _PAGE_FURNITURE = re.compile(
     r"|total\s+pages?\s*:?\s*\d+|\d{1,3}\s*/\s*\d{1,3}|corrected\s+transcript|edited\s+transcript"
     r"|e\s*d\s*i\s*t\s*e\s*d\s+v\s*e\s*r\s*s\s*i\s*o\s*n|\[?(?:slide|page)\s+\d+\]?[^.]{0,80}"
     r"|image\s+source:.*|\[operator\s+signoff\]"
-    r"|webvtt.*|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*",  # WebVTT's header and cue times
+    r"|>+|webvtt.*|\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->.*",  # WebVTT's header and cue times
     re.IGNORECASE,
 )
 # "[00:12:34] Thank you." or "(01:05) Thank you.": the time is not part of what was said.
@@ -734,7 +734,9 @@ class _Reader:
                 page_break = False
                 previous = None
                 if entry.kind == "inline" and entry.speech:
-                    turns[-1].paragraphs.append(Paragraph(entry.speech, entry.line))
+                    # "Jane Doe: [00:00:02] Thanks." (Sonix): the time is not part of what was said.
+                    speech = _TIMESTAMP.sub("", entry.speech) or entry.speech
+                    turns[-1].paragraphs.append(Paragraph(speech, entry.line))
                     previous = entry
                 continue
             # Speech.

@@ -301,8 +301,10 @@ def _plausible(name: str) -> bool:
         return False
     if words[-1].casefold() in {"the", "of", "for", "to", "and", "on", "in"}:
         return False  # "Financial Results Briefing for the [First Quarter]": the name was cut short
-    if re.search(r"\b(?:results|briefing|earnings|conference|webcast|presentation)\b", name, re.I):
+    if re.search(r"\b(?:results|briefing|earnings|conference|webcast|presentation|report)\b", name, re.I):
         return False
+    if len(words) == 1 and words[0].casefold() in {"financial", "interim", "annual", "quarterly", "half"}:
+        return False  # "Third Quarter 2024 Financial Results" names no company
     return not _first_period(name) and not _find_date(name)
 
 

@@ -833,3 +833,19 @@ def test_headings_written_other_ways(line, kind):
     from calls.parsing.layouts import heading_kind
 
     assert heading_kind(clean_line(line)) == kind
+
+
+def test_two_calls_in_one_file_raise_a_doubt():
+    twice = STREETEVENTS + "\n" + STREETEVENTS.replace("third quarter 2021", "fourth quarter 2021")
+    assert any("two calls" in message for message in _doubts(parse_transcript(twice)))
+    assert not any("two calls" in message for message in _doubts(parse_transcript(STREETEVENTS)))
+
+
+def test_speech_after_a_dash_may_hold_a_colon_and_a_time_after_the_colon_is_dropped():
+    text = DASH_THEN_SPEECH.replace("And margins, please?", "Thanks. One more on R&D: is it rising?")
+    di = [turn for turn in parse_transcript(text).turns if turn.name == "Di Lee"]
+    assert di[0].paragraphs[0].text == "Thanks. One more on R&D: is it rising?"
+    sonix = parse_transcript(
+        COLON_NO_SPACE.replace("Cy Doe:Revenue grew.", "Cy Doe: [00:00:02] Revenue grew.")
+    )
+    assert sonix.turns[1].paragraphs[0].text == "Revenue grew."
