@@ -21,6 +21,7 @@ from .inference import (
     find_company,
     find_qa_start,
     name_role_only_executives,
+    parse_announcement,
 )
 from .jsonformat import looks_like_json, read_json
 from .layouts import read_text
@@ -154,7 +155,11 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
         )
         for raw in read.turns
     ]
-    role_only = [raw.role_only for raw in read.turns]
+    _name_numbered_speakers(turns)
+    role_only = [
+        raw.role_only or bool(_NUMBERED.fullmatch(turn.name))
+        for raw, turn in zip(read.turns, turns, strict=True)
+    ]
     # Structured formats state a speaker's firm in a field of its own; text labels only suggest one.
     stated_firms = read.layout in ("field-blocks", "csv") or read.layout.startswith("json")
     hints = [raw.role or _side_by_firm(raw.firm, company, stated=stated_firms) for raw in read.turns]
@@ -172,6 +177,27 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
         name_role_only_executives(transcript, qa_start, role_only)
     transcript.warnings.extend(doubts(transcript))
     return transcript
+
+
+_NUMBERED = re.compile(r"(?:speaker|participant|spk)\s*\d{1,3}", re.IGNORECASE)
+
+
+def _name_numbered_speakers(turns: list[Turn]) -> None:
+    """ASR labels ("Participant 1", "Speaker 3") name nobody: the one who announces the callers is the
+    operator; the callers take the names announced for them (as role-only labels do)."""
+    announcing: dict[str, int] = {}
+    for turn in turns:
+        if _NUMBERED.fullmatch(turn.name):
+            announcement = parse_announcement(turn)
+            if announcement is not None and announcement.name:
+                announcing[turn.name] = announcing.get(turn.name, 0) + 1
+    if not announcing:
+        return
+    host, times = max(announcing.items(), key=lambda item: item[1])
+    if times >= 2 and sum(announcing.values()) - times < times:
+        for turn in turns:
+            if turn.name == host:
+                turn.name = "Operator"
 
 
 def doubts(transcript: Transcript) -> list[ParseWarning]:

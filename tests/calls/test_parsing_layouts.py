@@ -849,3 +849,22 @@ def test_speech_after_a_dash_may_hold_a_colon_and_a_time_after_the_colon_is_drop
         COLON_NO_SPACE.replace("Cy Doe:Revenue grew.", "Cy Doe: [00:00:02] Revenue grew.")
     )
     assert sonix.turns[1].paragraphs[0].text == "Revenue grew."
+
+
+ASR_NUMBERED = """Zephyr Widgets Q1 2024 earnings call - auto transcript
+Participant 1: Welcome to the Zephyr Widgets first quarter 2024 call. Over to management.
+Participant 2: Thanks. Revenue grew.
+Participant 1: Our first question comes from Bob Poe at Calder Securities.
+Participant 3: How is demand?
+Participant 2: Strong.
+Participant 1: Our next question comes from Di Lee at Vantage Partners.
+Participant 4: And margins?
+Participant 2: Better.
+"""
+
+
+def test_numbered_asr_speakers_the_announcer_is_the_operator_and_callers_take_their_names():
+    transcript = parse_transcript(ASR_NUMBERED)
+    assert transcript.turns[0].name == "Operator"
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+    assert [turn.name for turn in transcript.turns if turn.role == Role.ANALYST] == ["Bob Poe", "Di Lee"]
