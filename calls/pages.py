@@ -51,7 +51,9 @@ def participants(turns: list[Turn]) -> tuple[list[Participant], list[Participant
 
 
 def clean_query(raw: str | None) -> str:
-    return (raw or "").strip()[:MAX_QUERY_CHARS]
+    """The ?q= of a reading page, cut as search cuts it; NULs removed, as the import removes them."""
+    # PostgreSQL text cannot hold a NUL, and no stored transcript has one: "mar\x00gin" finds "margin".
+    return (raw or "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
 
 
 def highlight(turns: list[Turn], query: str, *, columns: str) -> int:

@@ -97,6 +97,49 @@ class PageTests(TestCase):
         ):
             self.get(url, status=404)
 
+    def test_a_nul_or_control_character_in_any_free_text_parameter_is_never_a_500(self):
+        # PostgreSQL text cannot hold NUL: a query with one reached the database and failed.
+        call = Call.objects.get(company__slug="allot", fiscal_year=2013)
+        exchange = call.exchanges.order_by("number").first()
+        pages = [
+            call.get_absolute_url(),
+            exchange.get_absolute_url(),
+            "/",
+            "/companies/",
+            "/companies/allot/",
+            "/speakers/",
+            f"/speakers/{Speaker.objects.order_by('slug').first().slug}/",
+            "/search/",
+            "/api/search/",
+        ]
+        params = [
+            "q",
+            "name",
+            "company",
+            "speaker",
+            "role",
+            "section",
+            "lang",
+            "sort",
+            "view",
+            "page",
+            "year",
+        ]
+        for url in pages:
+            for param in params:
+                for value in ("\x00", "gross\x00margin", "\x00營收", "\x01\x1f"):
+                    with self.subTest(url=url, param=param, value=value):
+                        response = self.client.get(url, {param: value})
+                        self.assertLess(response.status_code, 500)
+
+    def test_a_nul_in_the_query_of_a_call_page_is_left_out_of_the_highlighting(self):
+        call = Call.objects.get(company__slug="allot", fiscal_year=2013)
+        clean = self.get(f"{call.get_absolute_url()}?q=margin").content.decode()
+        with_nul = self.get(f"{call.get_absolute_url()}?q=mar%00gin").content.decode()
+        self.assertIn("<mark", clean)
+        self.assertEqual(with_nul.count("<mark"), clean.count("<mark"))
+        self.assertIn("match “margin”", with_nul)
+
     def test_admin_lists_every_model_for_staff(self):
         from django.contrib.auth.models import User
 
