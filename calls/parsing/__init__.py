@@ -20,6 +20,7 @@ from .inference import (
     assign_exchanges_and_roles,
     find_company,
     find_qa_start,
+    introduced_people,
     name_role_only_executives,
     parse_announcement,
 )
@@ -39,7 +40,7 @@ from .model import (
     TranscriptError,
     Turn,
 )
-from .names import clean_company_name, strip_possessive
+from .names import clean_company_name, name_key, strip_possessive
 
 __all__ = [
     "Exchange",
@@ -175,8 +176,26 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
     assign_exchanges_and_roles(transcript, qa_start, role_only, hints)
     if any(role_only):
         name_role_only_executives(transcript, qa_start, role_only)
+    _titles_from_introductions(transcript, qa_start)
     transcript.warnings.extend(doubts(transcript))
     return transcript
+
+
+def _titles_from_introductions(transcript: Transcript, qa_start: int) -> None:
+    """Executives whose labels give no title take the one their introduction gives ("With me are our
+    CEO, Jane Doe, and ..."; "over to Jane Doe, our Chief Financial Officer")."""
+    untitled = {name_key(t.name) for t in transcript.turns if t.role == Role.EXECUTIVE and not t.title}
+    if not untitled:
+        return
+    texts = [" ".join(p.text for p in turn.paragraphs[:6]) for turn in transcript.turns[: max(qa_start, 1)]]
+    titles: dict[str, str] = {}
+    for name, title in introduced_people(texts):
+        key = name_key(name)
+        if key in untitled and len(title.split()) <= 8:
+            titles.setdefault(key, title)
+    for turn in transcript.turns:
+        if turn.role == Role.EXECUTIVE and not turn.title:
+            turn.title = titles.get(name_key(turn.name), "")
 
 
 _NUMBERED = re.compile(r"(?:speaker|participant|spk)\s*\d{1,3}", re.IGNORECASE)

@@ -24,6 +24,11 @@ _ANNOUNCED_FROM = re.compile(
     rf"(?:the\s+line\s+of\s+|the\s+(?=[A-Z])|(?:Sr|Sra|Srta|Mme|Herr|Frau)\.?\s+)?"
     rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM}))?"
 )
+_NOT_ON_THE_LINE = re.compile(
+    r"\bmuted\b|not\s+(?:on\s+the\s+line|there)|withdrawn|no\s+response|\bmove\s+on\b|\bdropped\b|"
+    r"lost\s+(?:the\s+)?(?:line|connection)",
+    re.IGNORECASE,
+)
 _TRANSCRIBER_MARK = re.compile(r"\s*[\[(](?:ph|indiscernible|inaudible)[\])]", re.IGNORECASE)
 # A paragraph that is just "Peter Misek, Jefferies." (optionally after "(Operator Instructions)").
 _ANNOUNCED_BARE = re.compile(rf"(?P<name>{NAME}),\s+(?P<firm>{FIRM})\.?")
@@ -78,10 +83,14 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
             return Announcement(bare["name"], _firm(bare, paragraph.text))
     # "Timothy [ph] from UBS": the transcriber's marks are not part of the name.
     text = _TRANSCRIBER_MARK.sub("", turn_text(turn))
-    for match in _ANNOUNCED_FROM.finditer(text):
-        name = match["name"]
-        if len(name.split()) >= 2 or match["firm"]:
-            return Announcement(name, _firm(match, text))
+    found = [
+        Announcement(match["name"], _firm(match, text))
+        for match in _ANNOUNCED_FROM.finditer(text)
+        if len(match["name"].split()) >= 2 or match["firm"]
+    ]
+    if found:
+        # "Jane Doe, your line may be muted ... we'll move on to John Roe": the last one comes on.
+        return found[-1] if len(found) > 1 and _NOT_ON_THE_LINE.search(text) else found[0]
     chinese = _ANNOUNCED_ZH.search(text)
     if chinese:
         return Announcement(chinese["name"], chinese["firm"])

@@ -152,6 +152,7 @@ _RUN_ON_SPEECH_WORDS = (
     "and but let now first this that it"
 )
 _RUN_ON_SPEECH = frozenset(_RUN_ON_SPEECH_WORDS.split())
+_PAGE_NUMBER = re.compile(r"\bpage\s+\d+\b", re.IGNORECASE)
 _PERIOD_OR_CALL = re.compile(
     r"\b(?:19|20)\d{2}\b|\b[QH][1-4]\b|\bF[QY]\d|\b(?:earnings|transcript|conference\s+call)\b", re.IGNORECASE
 )
@@ -307,6 +308,19 @@ class _Reader:
                 entry.kind = "furniture"
             elif heading_kind(text):
                 entry.kind = "heading"
+        # The running header printed under a page's footer ("Page 2 of 3" / "Acme plc - Q4 2023
+        # Results Call - 29 February 2024") is furniture too, however few pages there are.
+        for before, entry in itertools.pairwise(self.entries):
+            if (
+                before.kind == "furniture"
+                and _PAGE_NUMBER.search(before.text)
+                and entry.kind == "text"
+                and len(entry.text) < 200
+                and _PERIOD_OR_CALL.search(entry.text)
+                and not ends_sentence(entry.text)
+                and parse_inline_label(entry.text) is None
+            ):
+                entry.kind = "furniture"
 
     def _mark_roster(self) -> None:
         """Lines under a participants heading list people; nobody speaks there."""

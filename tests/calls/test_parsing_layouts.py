@@ -868,3 +868,24 @@ def test_numbered_asr_speakers_the_announcer_is_the_operator_and_callers_take_th
     assert transcript.turns[0].name == "Operator"
     assert questioners(transcript) == ["Bob Poe", "Di Lee"]
     assert [turn.name for turn in transcript.turns if turn.role == Role.ANALYST] == ["Bob Poe", "Di Lee"]
+
+
+def test_titles_from_introductions_the_caller_who_comes_on_and_running_page_headers():
+    text = """Operator: Welcome to the Zephyr Widgets Q4 2023 results call. I will hand over to Ann Roe.
+Ann Roe: Thank you. With me is Cy Doe, our Chief Financial Officer.
+Cy Doe: Costs fell and margins widened across the year, as we said they would.
+                                                   Page 2 of 3
+Zephyr Widgets plc - Q4 2023 Results Call - 29 February 2024
+Cy Doe: We also cut debt.
+Operator: The next question comes from Isabel Roy of Calder. Isabel, your line may be muted. We'll move on to Bob Poe of Vantage Partners.
+Bob Poe: How is demand?
+Cy Doe: Strong.
+"""
+    transcript = parse_transcript(text)
+    assert people(transcript)["Cy Doe"][0] == "executive"
+    cy = next(turn for turn in transcript.turns if turn.name == "Cy Doe")
+    assert cy.title == "Chief Financial Officer"
+    assert [(e.questioner, e.introduced_as, e.firm) for e in transcript.exchanges] == [
+        ("Bob Poe", "", "Vantage Partners"),
+    ]  # fmt: skip
+    assert not any("Results Call" in p.text for turn in transcript.turns for p in turn.paragraphs)
