@@ -877,7 +877,8 @@ Cy Doe: Costs fell and margins widened across the year, as we said they would.
                                                    Page 2 of 3
 Zephyr Widgets plc - Q4 2023 Results Call - 29 February 2024
 Cy Doe: We also cut debt.
-Operator: The next question comes from Isabel Roy of Calder. Isabel, your line may be muted. We'll move on to Bob Poe of Vantage Partners.
+Operator: The next question comes from Isabel Roy of Calder. Isabel, your line may be muted. \
+We'll move on to Bob Poe of Vantage Partners.
 Bob Poe: How is demand?
 Cy Doe: Strong.
 """
