@@ -9,7 +9,49 @@ from calls.models import Company, Role, Section, Speaker, Utterance
 MAX_QUERY_CHARS = 200  # longer queries are cut here (documented in README.md)
 
 
-class IntegerListField(forms.TypedMultipleChoiceField):
+class SetsAsideUnknownValues:
+    """A multiple-value field that keeps its valid values and sets the others aside in `rejected`.
+
+    One unknown value used to make the whole field invalid, and the facet was dropped: a search for
+    ?company=allot&company=nosuch returned every company. The valid values still apply; the form
+    reports the others, and a facet with only unknown values matches nothing (search/queries.py).
+    """
+
+    rejected: list[str]
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.rejected = [v for v in values if not self.valid_value(v)]
+        return super().clean([v for v in values if v not in self.rejected])
+
+
+class ChoiceListField(SetsAsideUnknownValues, forms.MultipleChoiceField):
+    pass
+
+
+class ChoiceListFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoiceListField
+
+
+class SlugListField(forms.ModelMultipleChoiceField):
+    """Objects by slug (`to_field_name`); unknown slugs are set aside in `rejected` (one query)."""
+
+    rejected: list[str]
+
+    def clean(self, value):
+        self.rejected = []
+        return super().clean(value)
+
+    def _check_values(self, value):
+        values = {str(v) for v in value}
+        # PostgreSQL text cannot hold NUL: such a value is unknown without asking.
+        found = self.queryset.filter(**{f"{self.to_field_name}__in": {v for v in values if "\x00" not in v}})
+        slugs = {getattr(obj, self.to_field_name) for obj in found}
+        self.rejected = sorted(values - slugs)
+        return found
+
+
+class IntegerListField(SetsAsideUnknownValues, forms.TypedMultipleChoiceField):
     """Several integers in a range, as repeated parameters (?year=2013&year=2014)."""
 
     def __init__(self, *, min_value: int, max_value: int, **kwargs):
@@ -31,6 +73,8 @@ class IntegerListFilter(django_filters.MultipleChoiceFilter):
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     """Values chosen by slug in the URL, filtered by the foreign key itself (no join to the table)."""
 
+    field_class = SlugListField
+
     def __init__(self, *, field_name: str, queryset, **kwargs):
         super().__init__(
             field_name=field_name, to_field_name="slug", queryset=queryset, distinct=False, **kwargs
@@ -45,6 +89,22 @@ class QueryField(forms.CharField):
         return super().to_python(value)[:MAX_QUERY_CHARS].strip()
 
 
+class FacetForm(forms.Form):
+    """The facet filters' form: `rejected` holds the values of each facet that are not known."""
+
+    @property
+    def rejected(self) -> dict[str, list[str]]:
+        return {name: field.rejected for name, field in self.fields.items() if getattr(field, "rejected", [])}
+
+    def rejected_messages(self) -> list[str]:
+        """The unknown values, reported as the form's own errors are ("company: Select a valid ...")."""
+        return [
+            f"{name}: " + self.fields[name].error_messages["invalid_choice"] % {"value": value}
+            for name, values in self.rejected.items()
+            for value in values
+        ]
+
+
 class UtteranceFilter(django_filters.FilterSet):
     """Facet filters: values of one facet are OR-ed, facets are AND-ed.
 
@@ -56,14 +116,13 @@ class UtteranceFilter(django_filters.FilterSet):
     year = IntegerListFilter(field_name="fiscal_year", min_value=1900, max_value=2200, distinct=False)
     quarter = IntegerListFilter(field_name="fiscal_quarter", min_value=1, max_value=4, distinct=False)
     speaker = SlugFilter(field_name="speaker", queryset=Speaker.objects.all())
-    role = django_filters.MultipleChoiceFilter(
-        choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], distinct=False
-    )
-    section = django_filters.MultipleChoiceFilter(choices=Section.choices, distinct=False)
+    role = ChoiceListFilter(choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], distinct=False)
+    section = ChoiceListFilter(choices=Section.choices, distinct=False)
 
     class Meta:
         model = Utterance
         fields = []
+        form = FacetForm
 
 
 class SearchForm(forms.Form):

@@ -31,6 +31,7 @@ from search.models import UtteranceTally
 PAGE_SIZE = 20
 PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
+NOTHING = "<nothing>"  # a facet's selection in the cache key when only unknown values were asked for
 
 
 @dataclass
@@ -107,9 +108,15 @@ class TextQuery:
 def filtered(filterset, *, skip: str = "", queryset: QuerySet | None = None) -> QuerySet:
     """Utterances (or tallies) passing every facet filter but `skip` (a facet's counts ignore its own)."""
     queryset = Utterance.objects.all() if queryset is None else queryset
+    rejected = filterset.form.rejected
     for name, value in filterset.form.cleaned_data.items():
-        if name != skip and value:
+        if name == skip:
+            continue
+        if value:
             queryset = filterset.filters[name].filter(queryset, value)
+        elif name in rejected:
+            # Only unknown values asked for: they match nothing (dropping the filter would widen it).
+            queryset = queryset.none()
     return queryset
 
 
@@ -177,14 +184,19 @@ def data_version() -> int:
 
 def _search_state(filterset, *, query: str, langs: set[str], text_query: TextQuery | None) -> dict:
     """What decides the result set, as plain values: the cache key of its counts."""
-    cleaned = filterset.form.cleaned_data
+    cleaned, rejected = filterset.form.cleaned_data, filterset.form.rejected
     return {
         "q": query,
         "lang": sorted(langs),
         # Whether the translations are searched: it changes the language facet's counts, which are
         # remembered without the language selection (an English word with and without lang=zh).
         "chinese": text_query is not None and text_query.chinese is not None,
-        "filters": {name: sorted(_selected_values(name, cleaned.get(name))) for name in FACET_COLUMNS},
+        "filters": {
+            name: sorted(_selected_values(name, cleaned.get(name)))
+            # A facet of unknown values only matches nothing: not the same as no filter at all.
+            or ([NOTHING] if name in rejected else [])
+            for name in FACET_COLUMNS
+        },
     }
 
 
@@ -255,8 +267,8 @@ def facet_counts(
     Facets whose filter is not in use share one pass over the matches (GROUPING SETS), which also
     gives the total; each facet in use needs a pass of its own.
     """
-    cleaned = filterset.form.cleaned_data
-    in_use = [name for name in FACET_COLUMNS if cleaned.get(name)]
+    cleaned, rejected = filterset.form.cleaned_data, filterset.form.rejected
+    in_use = [name for name in FACET_COLUMNS if cleaned.get(name) or name in rejected]
     names = [*FACET_COLUMNS, "lang"] if text_query is not None else list(FACET_COLUMNS)
     # What each count depends on: the total on the whole state, a facet on all but its selection.
     own_states = {"total": state} | {name: _without(state, name) for name in names}

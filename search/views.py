@@ -15,6 +15,8 @@ def _run_search(request) -> tuple[SearchResult, SearchForm, list[str]]:
     for bound in (form, filterset.form):
         if not bound.is_valid():
             errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
+    # Unknown facet values are reported too; the facet's valid values still apply.
+    errors += filterset.form.rejected_messages()
     params = form.cleaned_data
     result = search_utterances(
         filterset=filterset,

@@ -201,9 +201,42 @@ class SearchTests(TestCase):
         self.assertEqual(self.client.get("/search/", {"q": "the"}).status_code, 200)
 
     def test_bad_parameters_are_reported_not_fatal(self):
+        everything = self.api(q="revenue")
         data = self.api(q="revenue", company="no-such-company", year="abc", page="0")
-        self.assertGreater(data["total"], 0)
+        # Unknown facet values match nothing: the filter asked for is never dropped (widened).
+        self.assertEqual(data["total"], 0)
+        self.assertEqual(data["results"], [])
         self.assertEqual(len(data["errors"]), 3)
+        self.assertTrue(any("no-such-company" in error for error in data["errors"]))
+        # The company facet ignores its own selection: the companies that do match stay offered.
+        only_company = self.api(q="revenue", company="no-such-company")
+        self.assertEqual(only_company["total"], 0)
+        self.assertEqual(only_company["facets"]["company"], everything["facets"]["company"])
+        self.assertEqual(self.api(q="revenue", page="0")["total"], everything["total"])
+
+    def test_an_unknown_facet_value_keeps_the_valid_values_of_the_facet(self):
+        for facet, valid, unknown in [
+            ("company", "allot", "nosuch"),
+            ("year", "2013", "abc"),
+            ("year", "2013", "1200"),
+            ("quarter", "1", "5"),
+            ("role", "analyst", "nosuch"),
+            ("section", "qa", "bogus"),
+        ]:
+            for q in ("revenue", ""):
+                with self.subTest(facet=facet, unknown=unknown, q=q):
+                    alone = self.api(q=q, **{facet: valid})
+                    response = self.client.get("/api/search/", {"q": q, facet: [valid, unknown]})
+                    data = response.json()
+                    self.assertGreater(alone["total"], 0)
+                    self.assertEqual(data["total"], alone["total"])
+                    self.assertEqual([r["id"] for r in data["results"]], [r["id"] for r in alone["results"]])
+                    self.assertEqual(len(data["errors"]), 1)
+                    self.assertIn(unknown, data["errors"][0])
+                    self.assertEqual(self.api(q=q, **{facet: unknown})["total"], 0)
+        page = self.client.get("/search/?q=revenue&company=allot&company=nosuch")
+        self.assertEqual(page.context["result"].total, self.api(q="revenue", company="allot")["total"])
+        self.assertContains(page, "nosuch")
 
     def _write(self, name, text):
         import tempfile
