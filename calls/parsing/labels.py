@@ -106,7 +106,8 @@ _NOT_A_NAME_WORD = re.compile(
     r"investor|strategist|economist|md|chief|division|securities|research|inc|llc|ltd|plc|corp|"
     r"corporation|limited|gmbh|company|holdings|capital|markets|partners|management|advisors|"
     r"equity|finance|financial|operations|senior|vice|global|investments|technologies|systems|"
-    r"transcripts?|event|earnings|conference|call|results|webcast|quarter|fiscal",
+    r"transcripts?|event|earnings|conference|call|results|webcast|quarter|fiscal|ag|nv|se|spa|asa|oyj|kgaa|"
+    r"bv|sarl|s\.a|n\.v|a/s|pte|bhd|tbk",
     re.IGNORECASE,
 )
 # Words that start sentences, never names: keeps "Thanks - Operator" or "Good Morning" out.

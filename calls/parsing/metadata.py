@@ -40,11 +40,21 @@ class CallMetadata:
 
 # --- Periods: "Q1 2016", "FQ2 2023", "4Q25", "first quarter fiscal year 2010", "2024年第一季度" -------
 
-_QWORDS = ("first|1st|one|一", "second|2nd|two|二", "third|3rd|three|三", "fourth|4th|four|四")
+# Quarters in words, English and Chinese, and as European and Latin American calls say them.
+_QWORDS = (
+    "first|1st|one|一|premier|première|primer|primero|primeiro|erste[snm]?|primo",
+    "second|2nd|two|二|deuxième|segundo|zweite[snm]?|secondo",
+    "third|3rd|three|三|troisième|tercer|tercero|terceiro|dritte[snm]?|terzo",
+    "fourth|4th|four|四|quatrième|cuarto|quarto|vierte[snm]?",
+)
+_EURO_ORDINALS = "|".join(part.split("|", 4)[4] for part in _QWORDS)
 _QTOK = (
     r"(?:(?<![a-z])f?q(?P<q>[1-4])(?!\d)|(?<![a-z])q\s?(?P<qs>one|two|three|four)\b"
     r"|(?<![a-z0-9])(?P<qn>[1-4])q(?![a-z0-9])|\b(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+"
-    r"(?:fiscal[\s-]+)?quarter\b|第\s*(?P<qc>[一二三四1-4])\s*季度?|(?P<qc2>[一二三四])季度)"
+    r"(?:fiscal[\s-]+)?quarter\b|第\s*(?P<qc>[一二三四1-4])\s*季度?|(?P<qc2>[一二三四])季度"
+    # "troisième trimestre", "segundo trimestre de", "drittes Quartal", "2T24"
+    rf"|\b(?P<qe>{_EURO_ORDINALS})\s+(?:trimestre|quartals?|trimestre\s+fiscal)(?:\s+(?:de|del|do|da))?\b"
+    r"|(?<![a-z0-9])(?P<qt>[1-4])T(?=\d{2}\b|\s))"
 )
 _Y4 = r"(?P<y>(?:19|20)\d{2})(?!\d)"
 _MID = (  # between quarter and year: " of the full fiscal year ", " FY", "-"
@@ -60,6 +70,7 @@ _PERIODS = [
     ),
     re.compile(r"(?<![a-z0-9])(?P<qn>[1-4])q\s?(?:fy\s?)?['’]?(?P<y2>\d{2}|(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(rf"{_QTOK}(?:[\s_-]*fy[\s_-]*|\s*['’])(?P<y2>\d{{2}})(?!\d)", re.I),
+    re.compile(r"(?<![A-Za-z0-9])(?P<qt>[1-4])T(?P<y2>\d{2})(?!\d)"),  # "2T24": Latin America's quarters
     re.compile(_QTOK, re.I),  # the quarter alone: "welcome to the first quarter call"
 ]
 
@@ -72,7 +83,8 @@ def _periods(text: str) -> list[_Period]:
     for regex in _PERIODS:
         for m in regex.finditer(text):
             g = {k: v for k, v in m.groupdict().items() if v}
-            digit, word = g.get("q") or g.get("qn"), g.get("qs") or g.get("qo") or g.get("qc") or g.get("qc2")
+            digit = g.get("q") or g.get("qn") or g.get("qt")
+            word = g.get("qs") or g.get("qo") or g.get("qc") or g.get("qc2") or g.get("qe")
             quarter = int(
                 digit or next(n for n, w in enumerate(_QWORDS, 1) if re.fullmatch(w, str(word), re.I))
             )
@@ -157,6 +169,11 @@ _CALL_WORD = re.compile(
     r"\b(?:earnings|results|call|webcast|transcripts?|teleconference)\b|法說會|法说会|业绩|業績|电话会|電話會",
     re.I,
 )
+_EURO_TITLE = re.compile(
+    r"conf[ée]rence|t[ée]l[ée]conf[ée]rence|r[ée]sultats|chiffre\s+d['’]affaires|resultados|conferencia|"
+    r"teleconfer[êe]ncia|telefonkonferenz|ergebnisse|quartalsergebnis|presentaci[óo]n|apresenta[çc][ãa]o",
+    re.IGNORECASE,
+)
 _SENTENCE_CUE = re.compile(
     r"\b(?:welcome|thank|hello|ladies|good\s+(?:morning|afternoon|day)|we|our|you)\b|[。？！]|歡迎|欢迎|謝謝|谢谢",
     re.I,
@@ -208,6 +225,14 @@ def _title_facts(line: str) -> dict[str, object] | None:
     if found and found[1] == 0:  # "APRIL 20, 2023 / 6:00AM, 2330.TW - Q1 2023 ..."
         text = re.sub(r"^[\s/,]*(?:\d{1,2}:\d{2}\s*(?:[AP]M)?\s*[A-Z]{0,4})?[\s,]*", "", text[found[2] :])
     period = _first_period(text)
+    if (
+        period is not None
+        and _EURO_TITLE.search(text)
+        and re.search(r"trimestre|quartal|\b[1-4]T\d{2}\b", text, re.I)
+    ):
+        # "Conférence téléphonique – Chiffre d'affaires du troisième trimestre 2024": such titles are
+        # not capitalised, and the words before the period are the call's, not the company's name.
+        return {"year": period.year, "quarter": period.quarter, "date": found and found[0], "company": ""}
     lower = [w for w in re.findall(r"\b[^\W\d_][\w'’]+", text) if w[0].islower() and w not in _SMALL_WORDS]
     if period is None or not _CALL_WORD.search(text) or len(lower) > 1:  # titles capitalise their words
         return None
@@ -301,7 +326,9 @@ def _plausible(name: str) -> bool:
         return False
     if words[-1].casefold() in {"the", "of", "for", "to", "and", "on", "in"}:
         return False  # "Financial Results Briefing for the [First Quarter]": the name was cut short
-    if re.search(r"\b(?:results|briefing|earnings|conference|webcast|presentation|report)\b", name, re.I):
+    if re.search(
+        r"\b(?:results|briefing|earnings|conference|webcast|presentation|report)\b", name, re.I
+    ) or _EURO_TITLE.search(name):
         return False
     if len(words) == 1 and words[0].casefold() in {"financial", "interim", "annual", "quarterly", "half"}:
         return False  # "Third Quarter 2024 Financial Results" names no company

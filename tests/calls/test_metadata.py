@@ -420,3 +420,17 @@ def test_never_raises(lines, opening, filename, fields):
     assert isinstance(result, CallMetadata)
     assert result.fiscal_quarter in (None, 1, 2, 3, 4)
     assert result.header_lines <= set(range(1, len(lines) + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Résultats du troisième trimestre 2024", (2024, 3)),
+        ("Resultados del segundo trimestre de 2024", (2024, 2)),
+        ("Teleconferência de resultados do quarto trimestre de 2023", (2023, 4)),
+        ("Telefonkonferenz zum dritten Quartal 2024", (2024, 3)),
+        ("Resultados 2T24", (2024, 2)),
+    ],
+)
+def test_quarters_as_european_and_latin_american_calls_write_them(text, expected):
+    assert period(meta(text)) == expected
