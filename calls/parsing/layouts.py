@@ -18,6 +18,7 @@ Hard-wrapped text (PDF conversions) is joined back into paragraphs.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections import Counter
@@ -135,6 +136,10 @@ _COMPANYISH = re.compile(
     r"retail|pharma|pharmaceuticals|motors|airlines|semiconductor|software|systems|technologies|utilities)\b"
 )
 _DASH_INLINE = re.compile(r"^(?P<label>[^-–—:]{2,80}?)\s+[-–—]{1,2}\s+(?P<speech>\S.*)$")
+_LIST_SIDES = {
+    **dict.fromkeys(("corporate", "company", "management", "executives", "hosts", "speakers"), "executive"),
+    **dict.fromkeys(("analysts", "investors", "other", "callers", "media", "press"), "analyst"),
+}
 _LEGEND = re.compile(
     r"^(?P<key>(?:speaker|participant|spk)\s*\d{1,3})\s*(?:=|:|–|—|-)\s*(?P<who>[^=]{2,150})$", re.I
 )
@@ -349,6 +354,9 @@ class _Reader:
                 kind = heading_kind(headed["head"]) or ""
                 inside, side = True, kind.partition(":")[2]
                 text = headed["rest"].strip()
+            elif headed and inside and headed["head"].casefold() in _LIST_SIDES:
+                # "Corporate: Jane Doe, CFO; John Roe, CEO" inside a participants block.
+                side, text = _LIST_SIDES[headed["head"].casefold()], headed["rest"].strip()
             if not inside:
                 continue
             label = parse_label(text)
@@ -864,6 +872,18 @@ class _Reader:
                 continue
             key = name_key(turn.name)
             entry = self.roster.get(key) or by_loose.get(_loose(key))
+            if entry is None and key:
+                # A label typed wrong ("Nigel Ashdwon" for the listed "Nigel Ashdown"): the list's
+                # spelling, when exactly one listed name is that close and shares the first name.
+                near = [
+                    listed
+                    for listed_key, listed in self.roster.items()
+                    if listed_key.split()[:1] == key.split()[:1]
+                    and difflib.SequenceMatcher(None, listed_key, key).ratio() >= 0.88
+                ]
+                if len(near) == 1:
+                    entry = near[0]
+                    turn.name = entry.name
             if entry is None:
                 if turn.role is None and side_from_affiliation(turn.title, turn.firm):
                     turn.role = Role.ANALYST

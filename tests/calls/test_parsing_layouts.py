@@ -890,3 +890,24 @@ Cy Doe: Strong.
         ("Bob Poe", "", "Vantage Partners"),
     ]  # fmt: skip
     assert not any("Results Call" in p.text for turn in transcript.turns for p in turn.paragraphs)
+
+
+def test_a_label_typed_wrong_takes_the_listed_spelling_from_a_list_by_side():
+    text = """Zephyr Packaging plc
+Full Year 2023 Results Conference Call
+PARTICIPANTS
+Corporate: Nigel Ashdown, Chief Executive; Ann Roe, Chief Financial Officer
+Analysts: Bob Poe (Calder Partners)
+
+Operator: Welcome to the Zephyr Packaging fourth quarter 2023 results call.
+Nigel Ashdwon: Thank you. Revenue grew.
+Ann Roe: Costs fell.
+Operator: Our first question comes from Bob Poe of Calder Partners.
+Bob Poe: How is demand?
+Nigel Ashdown: Strong.
+"""
+    transcript = parse_transcript(text)
+    assert "Nigel Ashdwon" not in people(transcript)
+    nigel = transcript.turns[1]
+    assert (nigel.name, nigel.title) == ("Nigel Ashdown", "Chief Executive")
+    assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners")
