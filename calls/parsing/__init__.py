@@ -18,7 +18,6 @@ from .csvformat import looks_like_csv, read_csv
 from .decoding import decode
 from .inference import (
     assign_exchanges_and_roles,
-    find_company,
     find_qa_start,
     introduced_people,
     name_role_only_executives,
@@ -71,10 +70,6 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     # Paragraphs stay apart, so that "... of Acme Inc." does not run on into the next sentence.
     opening = [p.text[:1500] for raw in read.turns[:_METADATA_TURNS] for p in raw.paragraphs[:2]]
     found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
-    if not found.company:
-        # The welcome read word by word ("Welcome to the Third Quarter 2021 Acadia Realty Trust
-        # Earnings Call", "the A. O. Smith First Quarter", "the Cullen/Frost Q1 call").
-        found.company = find_company(opening)
     transcript = transcript_from_layout(read, company=found.company, qa_only=found.part == "qa")
     fill_metadata(transcript, found)
     if read.layout == "unlabelled" and not (transcript.company and transcript.fiscal_year):

@@ -117,10 +117,6 @@ def _firm(match: re.Match[str], text: str) -> str:
     return firm
 
 
-def opens_qa(turn: Turn) -> bool:
-    return turn.name == "Operator" and parse_announcement(turn) is not None
-
-
 # --- Sections ---------------------------------------------------------------------------------------
 
 
@@ -427,9 +423,6 @@ _COMPANY_BEFORE_PERIOD = re.compile(
 _COMPANY_AFTER_CALL = re.compile(
     r"(?i:conference\s+call|call|results|discussion|teleconference)\s+(?i:of|for)\s+(?:the\s+)?(?P<company>[A-Z][\w&'’\-]*(?:\s+[A-Z][\w&'’\-]*){0,5})"
 )
-_TICKER = re.compile(
-    r"\((?:NASDAQ|NYSE|Nasdaq|NYSE\s+American|AMEX|TSX|LSE)(?:\s*[A-Z]{2})?\s*:\s*(?P<ticker>[A-Z][A-Z.\-]{0,6})\)"
-)
 
 
 def find_period(texts: list[str]) -> tuple[int | None, int | None]:
@@ -557,12 +550,4 @@ def find_company(texts: list[str]) -> str:
                 company = strip_possessive(match["company"].rstrip(".,"))
                 if plausible_company(company):
                     return company
-    return ""
-
-
-def find_ticker(texts: list[str]) -> str:
-    for text in texts:
-        match = _TICKER.search(text)
-        if match:
-            return match["ticker"]
     return ""

@@ -191,11 +191,6 @@ def is_boilerplate(text: str) -> bool:
     )
 
 
-def title_line_period(match: re.Match[str]) -> tuple[int, int]:
-    """(fiscal year, quarter) of a TITLE_LINE match, whichever order the line gives them in."""
-    return int(match["year"] or match["year_after"]), int(match["quarter"] or match["quarter_first"])
-
-
 def heading_kind(text: str) -> str | None:
     """ "prepared", "qa", "participants", "participants:executive", "participants:analyst" or None."""
     if len(text) > 70:
@@ -397,11 +392,8 @@ class _Reader:
         self.roster.setdefault(name_key(name), _RosterEntry(name, title, firm, side))
 
     def _next_of_kind(self, index: int, kind: str) -> _Entry | None:
-        for entry in self.entries[index + 1 : index + 6]:
-            if entry.kind == "furniture":
-                continue
-            return entry if entry.kind == kind else None
-        return None
+        following = self._next_text_index(index, kinds=(kind,))
+        return None if following is None else self.entries[following]
 
     def _affiliation(self, entry: _Entry) -> tuple[str, str] | None:
         """(affiliation, Q/A mark) when `entry` reads as the line under a name, else None."""
@@ -938,5 +930,4 @@ __all__ = [
     "looks_like_name",
     "parse_speaker_line",
     "read_text",
-    "title_line_period",
 ]

@@ -7,7 +7,8 @@ Reads, strongest first:
    November 4, 2015 8:30 AM ET", StreetEvents "Q2 2020 Advanced Micro Devices Inc Earnings Call",
    Refinitiv "2330.TW - Q1 2023 ... Earnings Call", FactSet's "Uber Technologies, Inc. (UBER)" over
    "Q1 2023 Earnings Call", S&P's "COSTCO WHOLESALE CORPORATION FQ2 2023 EARNINGS CALL  MAR 02, 2023";
-4. the welcome sentence ("welcome to the AMD Second Quarter 2020 Conference Call"), a weak source;
+4. the welcome sentence ("welcome to the AMD Second Quarter 2020 Conference Call"), a weak source (for
+   the company, read word by word by `inference.find_company` when nothing else names one);
 5. the file name ("FOXA_Q1-2016_2015-11-04.txt"), the weakest: it often uses calendar quarters.
 
 A stronger source wins silently. Empty rather than wrong: when only the welcome states the period and
@@ -23,6 +24,8 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
+
+from .inference import find_company
 
 
 @dataclass
@@ -543,6 +546,10 @@ def find_metadata(
     holder = next((m["c"].strip(" ,") for _, text in header if (m := _COPYRIGHT.search(text))), "")
     if result.company and holder.casefold().startswith(result.company.casefold()) and _plausible(holder):
         result.company = holder  # a brand in the title ("Citi"), the legal name in the footer
+    if not result.company:
+        # Last, the welcome read word by word ("Welcome to the Third Quarter 2021 Acadia Realty Trust
+        # Earnings Call", "the A. O. Smith First Quarter", "the Cullen/Frost Q1 call").
+        result.company = find_company(opening)
     result.ticker = str(first("ticker", given, labels, *titles) or named.get("ticker") or "")
     result.title = given.get("title") or str(labels.get("title") or "") or result.title
     result.part = str(named.get("part") or "")
