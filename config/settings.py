@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "calls",
     "search",
     "uploads",
-    "insight",
 ]
 
 MIDDLEWARE = [
