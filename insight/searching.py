@@ -1,0 +1,93 @@
+"""A request's search parameters as the search page reads them, for the tools built on its results.
+
+The same forms and the same facet semantics as search/views.py's `_run_search`: invalid parameters
+are reported and left out, and a facet given only unknown values matches nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from calls.models import Utterance
+from search.filters import SearchForm, UtteranceFilter
+from search.queries import TextQuery
+
+
+@dataclass
+class Search:
+    query: str
+    langs: set[str]
+    sort: str
+    filterset: UtteranceFilter
+    text_query: TextQuery | None
+    errors: list[str]
+
+    def filtered(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Rows of `queryset` (utterances by default, or tallies) passing every facet filter."""
+        queryset = Utterance.objects.all() if queryset is None else queryset
+        rejected = self.filterset.form.rejected
+        for name, value in self.filterset.form.cleaned_data.items():
+            if value:
+                queryset = self.filterset.filters[name].filter(queryset, value)
+            elif name in rejected:
+                queryset = queryset.none()
+        return queryset
+
+    def matches(self) -> QuerySet:
+        """Every utterance the search finds, unordered."""
+        condition = Q() if self.text_query is None else self.text_query.condition(self.langs)
+        return self.filtered().filter(condition)
+
+    def ordered(self) -> QuerySet:
+        """The matches in the search page's order (relevance with a query, else newest first)."""
+        newest = ["-fiscal_year", "-fiscal_quarter", "call_id", "position"]
+        if self.sort == "oldest":
+            return self.matches().order_by("fiscal_year", "fiscal_quarter", "call_id", "position")
+        if self.text_query is None or self.sort == "newest":
+            return self.matches().order_by(*newest)
+        return self.matches().annotate(rank=self.text_query.rank()).order_by("-rank", *newest)
+
+    def state(self) -> dict:
+        """What decides the result set, as plain values: part of a cache key."""
+        cleaned, rejected = self.filterset.form.cleaned_data, self.filterset.form.rejected
+        filters = {}
+        for name in self.filterset.filters:
+            value = cleaned.get(name)
+            if value:
+                filters[name] = sorted(obj.slug if hasattr(obj, "slug") else str(obj) for obj in value)
+            elif name in rejected:
+                filters[name] = ["<nothing>"]
+        chinese = self.text_query is not None and self.text_query.chinese is not None
+        return {"q": self.query, "lang": sorted(self.langs), "chinese": chinese, "filters": filters}
+
+
+def read_search(params) -> Search:
+    """The search a query string describes (request.GET)."""
+    form = SearchForm(params)
+    filterset = UtteranceFilter(params)
+    errors = []
+    for bound in (form, filterset.form):
+        if not bound.is_valid():
+            errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
+    errors += filterset.form.rejected_messages()
+    cleaned = form.cleaned_data
+    query = cleaned.get("q") or ""
+    langs = set(cleaned.get("lang") or [])
+    return Search(
+        query=query,
+        langs=langs,
+        sort=cleaned.get("sort") or ("relevance" if query else "newest"),
+        filterset=filterset,
+        text_query=TextQuery.parse(query, translations="zh" in langs),
+        errors=errors,
+    )
+
+
+def search_parameters(params, *, drop=("page",)) -> str:
+    """The query string of the search alone, without `drop` (the tools' own parameters)."""
+    copy = params.copy()
+    for name in [*drop, "by", "split", "per_call", "format", "fragment", "width", "order"]:
+        copy.pop(name, None)
+    return copy.urlencode()
