@@ -12,8 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before search and calls: its paths sit under theirs (/search/export.csv, /calls/.../compare/...).
     path("", include("insight.urls")),
-    # Before search and calls: its paths sit under theirs (/search/export.csv, /calls/.../compare/...).
-    path("", include("insight.urls")),
     path("", include("search.urls")),
     path("", include("calls.urls")),
 ]
