@@ -1,6 +1,6 @@
 """What the reading pages work out from rows already fetched: participants, highlights, citations.
 
-Nothing here queries per turn or per paragraph; the only queries are the two of search/highlight.py
+Nothing here queries per turn or per paragraph; the only queries are the two of calls/highlight.py
 (the query's lexemes, then which of the page's words stem to them), whatever the size of the call.
 """
 
@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
+from calls.highlight import english_lexemes, mark_chinese, mark_words, words_matching
 from calls.models import Call, Exchange, Role, Speaker, Turn
-from search.chinese import has_cjk
-from search.filters import MAX_QUERY_CHARS
-from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
+from calls.text import has_cjk
 
 COLUMNS = ("both", "original", "translation")
 COLUMNS_COOKIE = "cv_columns"
@@ -50,10 +50,11 @@ def participants(turns: list[Turn]) -> tuple[list[Participant], list[Participant
     return [p for p in people if p.role == Role.EXECUTIVE], [p for p in people if p.role == Role.ANALYST]
 
 
-def clean_query(raw: str | None) -> str:
-    """The ?q= of a reading page, cut as search cuts it; NULs removed, as the import removes them."""
-    # PostgreSQL text cannot hold a NUL, and no stored transcript has one: "mar\x00gin" finds "margin".
-    return (raw or "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
+def page_url(params: QueryDict, page: int) -> str:
+    """The query string for another page of the same list or search."""
+    params = params.copy()
+    params["page"] = str(page)
+    return "?" + params.urlencode()
 
 
 def highlight(turns: list[Turn], query: str, *, columns: str) -> int:

@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from calls import pages
 from calls.filters import CompanyFilter, SpeakerFilter
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
-from search.facets import page_url
+from calls.text import trimmed_query
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
 PEOPLE_ON_COMPANY_PAGE = 20
@@ -26,8 +26,8 @@ def _paginate(request, queryset, per_page: int):
     Two queries: the count and the page's rows.
     """
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    page.previous_url = page_url(request.GET, page.number - 1) if page.has_previous() else ""
-    page.next_url = page_url(request.GET, page.number + 1) if page.has_next() else ""
+    page.previous_url = pages.page_url(request.GET, page.number - 1) if page.has_previous() else ""
+    page.next_url = pages.page_url(request.GET, page.number + 1) if page.has_next() else ""
     return page
 
 
@@ -136,7 +136,7 @@ def _reading(request, turns: list[Turn]) -> dict:
     """The context every transcript page shares: columns, highlighting, the switch's links."""
     has_translation = any(u.translation for turn in turns for u in turn.utterances.all())
     columns, asked = pages.chosen_columns(request) if has_translation else ("original", False)
-    query = pages.clean_query(request.GET.get("q"))
+    query = trimmed_query(request.GET.get("q"))
     return {
         "has_translation": has_translation,
         "columns": columns,
