@@ -5,6 +5,9 @@ Every key carries the database's data version (search_data_version, bumped by tr
 same transaction as any change to what results are made of), so a remembered result is only ever
 used for the very data it was computed from; old entries simply stop being asked for and age out.
 Only plain values are stored (numbers, strings, ids), never labels in the interface language.
+
+The search state (`search_state`) is what decides a result set, as plain values: with the data
+version, the key of every step's value.
 """
 
 from __future__ import annotations
@@ -37,6 +40,31 @@ def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -
         value = compute()
         keep(kind, version, state, value)
     return value
+
+
+def data_version() -> int:
+    """The version of the searchable data (search_data_version, kept by triggers); 0 before any."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM search_data_version WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def search_state(*, query: str, langs: set[str], chinese: bool, selections: dict[str, list[str]]) -> dict:
+    """What decides the result set, as plain values: the cache key of its counts.
+
+    `chinese` says whether the translations are searched: it changes the language facet's counts,
+    which are remembered without the language selection (an English word with and without lang=zh).
+    `selections` are the facets' (UtteranceFilter.selections).
+    """
+    return {"q": query, "lang": sorted(langs), "chinese": chinese, "filters": selections}
+
+
+def without(state: dict, name: str) -> dict:
+    """The search state with facet `name`'s own selection taken out (what its counts depend on)."""
+    if name == "lang":
+        return {**state, "lang": []}
+    return {**state, "filters": {**state["filters"], name: []}}
 
 
 def _key(kind: str, version: int, state: dict) -> str:

@@ -1,12 +1,20 @@
-"""The search parameters, validated by django-filter (STYLE.md: validate with forms or FilterSets)."""
+"""The search parameters, validated by django-filter (STYLE.md: validate with forms or FilterSets).
+
+The facet filters are built from the facet registry (search/registry.py), one per facet.
+"""
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Company, Role, Section, Speaker, Utterance
+from calls.models import Utterance
+from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE, Facet
+from search.textquery import MAX_QUERY_CHARS, trim_query
 
-MAX_QUERY_CHARS = 200  # longer queries are cut here (documented in README.md)
+__all__ = ["MAX_QUERY_CHARS", "SearchForm", "UtteranceFilter"]
+
+NOTHING = "<nothing>"  # a facet's selection in the cache key when only unknown values were asked for
 
 
 class SetsAsideUnknownValues:
@@ -14,7 +22,7 @@ class SetsAsideUnknownValues:
 
     One unknown value used to make the whole field invalid, and the facet was dropped: a search for
     ?company=allot&company=nosuch returned every company. The valid values still apply; the form
-    reports the others, and a facet with only unknown values matches nothing (search/queries.py).
+    reports the others, and a facet with only unknown values matches nothing (UtteranceFilter).
     """
 
     rejected: list[str]
@@ -81,12 +89,31 @@ class SlugFilter(django_filters.ModelMultipleChoiceFilter):
         )
 
     def get_filter_predicate(self, v):
-        return {f"{self.field_name}_id": v.pk}
+        return {self.field_name: v.pk}
+
+
+def facet_filter(facet: Facet) -> django_filters.Filter:
+    """The filter of one facet, on its column, as the registry says its values are given.
+
+    distinct=False everywhere: every filter tests a column of the row itself, so no row can repeat,
+    and a DISTINCT would make PostgreSQL sort the whole result set (and collapse the facet query's
+    rows).
+    """
+    if facet.model is not None:
+        # By the column itself (company_id), never a join to the table.
+        return SlugFilter(field_name=facet.column, queryset=facet.model.objects.all(), label=facet.title)
+    if facet.bounds is not None:
+        low, high = facet.bounds
+        return IntegerListFilter(
+            field_name=facet.column, min_value=low, max_value=high, distinct=False, label=facet.title
+        )
+    choices = [(value, label) for value, label in facet.choices if value not in facet.not_asked_for]
+    return ChoiceListFilter(field_name=facet.column, choices=choices, distinct=False, label=facet.title)
 
 
 class QueryField(forms.CharField):
     def to_python(self, value):
-        return super().to_python(value)[:MAX_QUERY_CHARS].strip()
+        return trim_query(super().to_python(value))
 
 
 class FacetForm(forms.Form):
@@ -106,30 +133,53 @@ class FacetForm(forms.Form):
 
 
 class UtteranceFilter(django_filters.FilterSet):
-    """Facet filters: values of one facet are OR-ed, facets are AND-ed.
+    """Facet filters, one per facet of the registry: values of one facet are OR-ed, facets AND-ed.
 
-    distinct=False everywhere: every filter follows a forward foreign key, so no row can repeat, and
-    a DISTINCT would make PostgreSQL sort the whole result set (and collapse the facet query's rows).
+    They filter paragraphs (`qs`) or any queryset with the facets' columns (the per-call tallies),
+    with every filter or all but one (`filter_queryset(queryset, skip=name)`: a facet's counts
+    ignore its own selection).
     """
-
-    company = SlugFilter(field_name="company", queryset=Company.objects.all())
-    year = IntegerListFilter(field_name="fiscal_year", min_value=1900, max_value=2200, distinct=False)
-    quarter = IntegerListFilter(field_name="fiscal_quarter", min_value=1, max_value=4, distinct=False)
-    speaker = SlugFilter(field_name="speaker", queryset=Speaker.objects.all())
-    role = ChoiceListFilter(choices=[c for c in Role.choices if c[0] != Role.UNKNOWN], distinct=False)
-    section = ChoiceListFilter(choices=Section.choices, distinct=False)
 
     class Meta:
         model = Utterance
         fields = []
         form = FacetForm
 
+    @classmethod
+    def get_filters(cls):
+        return {facet.name: facet_filter(facet) for facet in FACETS}
+
+    def filter_queryset(self, queryset: QuerySet, *, skip: str = "") -> QuerySet:
+        """`queryset` passing every facet filter but `skip`'s."""
+        self.form.errors  # validates once (django-filter filters the cleaned values)  # noqa: B018
+        rejected = self.form.rejected
+        for name, value in self.form.cleaned_data.items():
+            if name == skip:
+                continue
+            if not value and name in rejected:
+                # Only unknown values asked for: they match nothing (dropping the filter would widen it).
+                return queryset.none()
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected(self, name: str) -> set[str]:
+        """The facet's valid values asked for, as they are written in the URL."""
+        return FACETS_BY_NAME[name].selected(self.form.cleaned_data.get(name))
+
+    def selections(self) -> dict[str, list[str]]:
+        """Each facet's selection, as plain values; a facet of only unknown values is [NOTHING]."""
+        rejected = self.form.rejected
+        return {
+            facet.name: sorted(self.selected(facet.name)) or ([NOTHING] if facet.name in rejected else [])
+            for facet in FACETS
+        }
+
 
 class SearchForm(forms.Form):
     """The parameters that are not facet filters."""
 
     SORTS = [("relevance", _("Relevance")), ("newest", _("Newest first")), ("oldest", _("Oldest first"))]
-    LANGS = [("en", _("English")), ("zh", _("Chinese"))]
+    LANGS = list(LANGUAGE.choices)
 
     q = QueryField(required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)

@@ -11,7 +11,8 @@ class UtteranceTally(models.Model):
     Browsing without a query shows facet counts over the whole archive; grouping a million
     utterances for each page took seconds, while these rows (a few dozen per call) sum in
     milliseconds. Written by search.services.tally_call in the import's transaction, so the counts
-    can never disagree with the utterances; deleted with their call.
+    can never disagree with the utterances; deleted with their call. Its columns are the facets'
+    (search/registry.py: one column per facet, as on the utterance; tests/search/test_registry.py).
     """
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")

@@ -102,7 +102,7 @@ class SearchCacheTests(TestCase):
         query = "we OR our OR quarter OR revenue OR customers OR year OR growth"
         ids = []
         # Blocks of three pages, so that the samples' hits span several.
-        with mock.patch("search.queries.PAGES_PER_BLOCK", 3):
+        with mock.patch("search.paging.PAGES_PER_BLOCK", 3):
             first = self.api(q=query)
             self.assertGreater(first["pages"], 6)
             for page in range(1, first["pages"] + 1):

@@ -1,0 +1,77 @@
+"""A search's results as the page and the API show them: hits highlighted, facet values labelled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from calls.models import Utterance
+from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
+from search.registry import FACETS, LANGUAGE
+from search.textquery import TextQuery
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    utterance: Utterance
+    snippet: SafeString
+    translation: SafeString
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    message: str = ""
+
+
+def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
+    """The page's rows in the order of `ids`, their matched words marked (two queries at most)."""
+    rows = Utterance.objects.for_results_page().select_related("turn").in_bulk(ids)
+    rows = [rows[pk] for pk in ids]
+    if text_query is None:
+        return [
+            Hit(utterance=row, snippet=escape(row.text), translation=escape(row.translation)) for row in rows
+        ]
+    words = words_matching([row.text for row in rows], english_lexemes(text_query.text))
+    return [
+        Hit(
+            utterance=row,
+            snippet=mark_words(row.text, words, snippet=True),
+            translation=mark_chinese(
+                row.translation, text_query.text, words=text_query.chinese is not None, snippet=True
+            ),
+        )
+        for row in rows
+    ]
+
+
+def facet_values(counted: dict, filterset, langs: set[str]) -> dict[str, list[FacetValue]]:
+    """Counted values as the page shows them: labelled in the interface language, selected or not."""
+    facets = {}
+    for facet in [*FACETS, LANGUAGE]:
+        if facet.name not in counted:
+            continue
+        selected = langs if facet is LANGUAGE else filterset.selected(facet.name)
+        values = [
+            FacetValue(value=value, label=facet.label(value, name), count=count, selected=value in selected)
+            for value, name, count in counted[facet.name]
+        ]
+        if facet.shows_all:
+            values.sort(key=lambda v: v.value, reverse=facet.order == "descending")
+        facets[facet.name] = values
+    return facets
