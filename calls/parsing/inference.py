@@ -19,10 +19,14 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 _ANNOUNCED_FROM = re.compile(
     rf"(?:(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
     rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is)\s+"
+    # "First, Sofia Marin of Eastbay Capital."
+    rf"|\b(?:Next|First|Finally|Lastly),\s+"
     # "vient de/d'Élodie Roy, de Calder", "viene de Ana Ruiz, de Calder", "vem do Sr. Rui Sá, do Calder"
     rf"|\bvient\s+d(?:e\s+|['’]\s*)|\bviene\s+de\s+|\bvem\s+d[oae]\s+|\bde\s+parte\s+de\s+|\bkommt\s+von\s+)"
     rf"(?:the\s+line\s+of\s+|the\s+(?=[A-Z])|(?:Sr|Sra|Srta|Mme|Herr|Frau)\.?\s+)?"
-    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM}))?"
+    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM})"
+    # "is from Aisha Brown, Lakeview Capital.": a firm after a comma only where the sentence ends.
+    rf"|,\s+(?P<firm_after_comma>{FIRM})(?=\s*[.;]|\s*$))?"
 )
 _NOT_ON_THE_LINE = re.compile(
     r"\bmuted\b|not\s+(?:on\s+the\s+line|there)|withdrawn|no\s+response|\bmove\s+on\b|\bdropped\b|"
@@ -36,7 +40,8 @@ _OPERATOR_INSTRUCTIONS = re.compile(r"^\s*[(\[]\s*operator\s+instructions?\s*[)\
 _SIC = re.compile(r"\s*\(sic\)\s*\[(?P<fix>[^\]]+)\]")
 _QA_CUE = re.compile(
     r"question-and-answer|question\s+and\s+answer|\bq\s*&\s*a\b|\bfirst question|\bnext question|"
-    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+)?(?:up\s+)?(?:for|to)\s+questions|operator\s+(?:instructions?|direction)|questions?[\s-]+r[ée]ponses?|preguntas\s+y\s+respuestas|perguntas\s+e\s+respostas|fragerunde|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
+    r"open\s+(?:the\s+(?:call|line|lines|floor)\s+|it\s+)?(?:up\s+)?(?:for|to)\s+questions|"
+    r"\b(?:take|taking|begin|start|answer)\s+(?:your\s+|some\s+|any\s+|the\s+)?questions\b|operator\s+(?:instructions?|direction)|questions?[\s-]+r[ée]ponses?|preguntas\s+y\s+respuestas|perguntas\s+e\s+respostas|fragerunde|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
     re.IGNORECASE,
 )
 # "第一位提問者是來自遠見證券的李大華": (來自 firm 的 name).
@@ -86,7 +91,7 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
     found = [
         Announcement(match["name"], _firm(match, text))
         for match in _ANNOUNCED_FROM.finditer(text)
-        if len(match["name"].split()) >= 2 or match["firm"]
+        if len(match["name"].split()) >= 2 or match["firm"] or match["firm_after_comma"]
     ]
     if found:
         # "Jane Doe, your line may be muted ... we'll move on to John Roe": the last one comes on.
@@ -103,7 +108,7 @@ _FIRM_GOES_ON = re.compile(r"(?:,\s+[A-Z][\w'’\-]*)+\s+(?:&|and)\s+[A-Z][\w'�
 
 
 def _firm(match: re.Match[str], text: str) -> str:
-    firm = match["firm"] or ""
+    firm = match["firm"] or match.groupdict().get("firm_after_comma") or ""
     if firm:
         # "Outbridge (sic) [Outerbridge]": the transcriber's correction wins.
         sic = _SIC.match(text, match.end("firm"))
@@ -325,14 +330,40 @@ _SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z(])"
 )
 _INTRO_CUE = re.compile(
-    r"\bintroduce\b|\bhost\b|\bhere\s+(?:today|with\s+me)\b|\bwith\s+me\b|\bjoining\s+me\b|\bjoined\s+by\b|"
-    r"\bturn\s+(?:the\s+)?(?:call|conference|floor|it)\s+over\s+to\b|\bhand\s+(?:the\s+call\s+)?over\s+to\b",
+    r"\bintroduce\b|\bhost\b|\bhere\s+(?:today|with\s+me)\b|\bwith\s+me\b|\bjoining\s+(?:me|us|today)\b|"
+    r"\bjoined\s+by\b|"
+    r"\bturn\s+(?:the\s+)?(?:call|conference|floor|it)\s+over\s+to\b|"
+    r"\b(?:hand|pass)\s+(?:the\s+(?:call|conference|floor)\s+|it\s+)?(?:over\s+)?to\b",
     re.IGNORECASE,
 )
+# Titles people say in lower case as often as not ("our chief financial officer, Lucy Tran"): only
+# these known ones, so that "our customer, John Deere" is never read as a title.
+_ONE_SPOKEN_TITLE = (
+    r"(?:(?:senior|executive|group)\s+)?vice\s+president(?:\s+(?:of|for)\s+investor\s+relations)?|"
+    r"chief\s+(?:\w+\s+){1,2}officer|president|"
+    r"(?:head|director|manager)\s+of\s+investor\s+relations|"
+    r"investor\s+relations\s+(?:director|manager|officer)|treasurer|controller|general\s+counsel|"
+    r"chair(?:man|woman|person)?|ceo|cfo|coo|cto"
+)
+# "Chairman and CEO", "President and Chief Operating Officer".
+# "President of Agilent's Life Science Group" is not the company's President: a title that goes on is
+# left to the labels.
+_SPOKEN_TITLE = (
+    rf"(?i:(?:{_ONE_SPOKEN_TITLE})(?:\s+(?:and|&)\s+(?:{_ONE_SPOKEN_TITLE}))*)"
+    r"(?![\w-]|\s+(?:of|for|at|in)\b)"
+)
+
 _NAME_THEN_TITLE = re.compile(
     rf"{HONORIFIC}?(?P<name>{NAME}),\s+(?:(?:our|the|your|its)\s+)?(?P<title>{TITLE})"
 )
 _TITLE_THEN_NAME = re.compile(rf"\b(?:our|the|its)\s+(?P<title>{TITLE}),\s+{HONORIFIC}?(?P<name>{NAME})")
+# Without an introduction's cue: the title itself says the person is the company's.
+_SPOKEN_TITLE_THEN_NAME = re.compile(
+    rf"\b(?i:our|the|its|my)\s+(?P<title>{_SPOKEN_TITLE}),\s+{HONORIFIC}?(?P<name>{NAME})"
+)
+_NAME_THEN_SPOKEN_TITLE = re.compile(
+    rf"{HONORIFIC}?(?P<name>{NAME}),\s+(?:(?i:our|the|its)\s+)?(?P<title>{_SPOKEN_TITLE})"
+)
 
 
 def introduced_people(texts: list[str]) -> list[tuple[str, str]]:
@@ -342,11 +373,20 @@ def introduced_people(texts: list[str]) -> list[tuple[str, str]]:
     people: list[tuple[str, str]] = []
     for text in texts:
         for sentence in _SENTENCE_END.split(text):
-            if not _INTRO_CUE.search(sentence):
-                continue
-            for regex in (_NAME_THEN_TITLE, _TITLE_THEN_NAME):
-                people.extend((m["name"], m["title"]) for m in regex.finditer(sentence) if " " in m["name"])
+            regexes = [_SPOKEN_TITLE_THEN_NAME, _NAME_THEN_SPOKEN_TITLE]
+            if _INTRO_CUE.search(sentence):
+                regexes = [_NAME_THEN_TITLE, _TITLE_THEN_NAME, *regexes]
+            for regex in regexes:
+                found = regex.finditer(sentence)
+                people.extend((m["name"], _spoken_title(m["title"])) for m in found if " " in m["name"])
     return people
+
+
+def _spoken_title(title: str) -> str:
+    """ "chief financial officer" -> "Chief Financial Officer"; a title written with capitals stays."""
+    if not title.islower():
+        return title
+    return " ".join(word if word in ("of", "and", "for") else word.capitalize() for word in title.split())
 
 
 def name_role_only_executives(transcript: Transcript, qa_start: int, role_only: list[bool]) -> None:

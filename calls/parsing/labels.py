@@ -204,6 +204,30 @@ def display_name(name: str) -> str:
     return name
 
 
+# Short words a title or firm in capitals keeps as they are ("SVP", "IR", "RBC", "UBS"), unless
+# they are ordinary words.
+_SHORT_WORDS = frozenset(
+    {"of", "and", "the", "for", "new", "one", "bay", "sun", "oak", "top", "big", "key", "red", "co"}
+)
+
+
+def display_title(text: str) -> str:
+    """ "DIRECTOR OF IR" -> "Director of IR", "NORTHGATE PARTNERS" -> "Northgate Partners"; mixed case
+    stays as written."""
+    if not text.isupper():
+        return text
+    words = []
+    for word in text.split():
+        bare = word.strip(",.;()&").casefold()
+        if bare in ("of", "and", "the", "for") and words:
+            words.append(word.lower())
+        elif len(bare) <= 3 and bare.isalpha() and bare not in _SHORT_WORDS:
+            words.append(word)
+        else:
+            words.append(_title_word(word))
+    return " ".join(words)
+
+
 def _title_word(word: str) -> str:
     # "O'BRIEN" -> "O'Brien", "MCDONALD" stays "Mcdonald" (no way to know), "J.P." stays.
     if re.fullmatch(r"(?:[A-Z]\.)+", word):

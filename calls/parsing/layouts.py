@@ -28,6 +28,8 @@ from .labels import (
     OPERATOR,
     Label,
     clean_line,
+    display_name,
+    display_title,
     ends_sentence,
     has_title_word,
     looks_like_name,
@@ -369,6 +371,13 @@ class _Reader:
                 for name in names:  # "Operator, Jane Doe, John Roe, Ann Poe": who speaks
                     if name != "Operator":
                         self._add_roster(name, "", "", side)
+                continue
+            parts = [part.strip() for part in text.split(";")]
+            fields = len(parts) in (2, 3) and not any(map(looks_like_name, parts[1:]))
+            if fields and looks_like_name(parts[0]):
+                # "Jane Doe;Calder Partners;Analyst": one person, the fields apart.
+                firm, title = split_rest(" - ".join(parts[1:]))
+                self._add_roster(display_name(parts[0]), title, firm, side)
                 continue
             if ";" in text:  # "Jane Doe (Calder); John Roe (Vantage)": several people on one line
                 for part in text.split(";"):
@@ -877,11 +886,20 @@ class _Reader:
                     entry = near[0]
                     turn.name = entry.name
             if entry is None:
+                if turn.label.isupper():  # "JANE DOE, ANALYST, CALDER PARTNERS:"
+                    turn.title, turn.firm = display_title(turn.title), display_title(turn.firm)
                 if turn.role is None and side_from_affiliation(turn.title, turn.firm):
                     turn.role = Role.ANALYST
                 continue
+            # "JANE DOE, CFO, ACME CORP:" in capitals, the list's "Jane Doe;Acme Corp;CFO" as written.
+            if turn.title.isupper() and turn.title.casefold() == entry.title.casefold():
+                turn.title = entry.title
+            if turn.firm.isupper() and turn.firm.casefold() == entry.firm.casefold():
+                turn.firm = entry.firm
             turn.title = turn.title or entry.title
             turn.firm = turn.firm or entry.firm
+            if turn.label.isupper():
+                turn.title, turn.firm = display_title(turn.title), display_title(turn.firm)
             if turn.role is None and entry.side:
                 turn.role = Role(entry.side)
             if turn.role is None and side_from_affiliation(turn.title, turn.firm):

@@ -911,3 +911,78 @@ Nigel Ashdown: Strong.
     nigel = transcript.turns[1]
     assert (nigel.name, nigel.title) == ("Nigel Ashdown", "Chief Executive")
     assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners")
+
+
+WIRE_IN_CAPITALS = """Q2 2017 Zephyr Software Corp Earnings Call - Final
+
+CORPORATE PARTICIPANTS
+ Ann Roe;Zephyr Software Corp;Director of IR
+ Cy Doe;Zephyr Software Corp;CFO
+
+CONFERENCE CALL PARTICIPANTS
+ Bob Poe;Calder Partners;Analyst
+
+PRESENTATION
+
+OPERATOR: Welcome to the Zephyr Software second quarter 2017 earnings call.
+
+ANN ROE, DIRECTOR OF IR, ZEPHYR SOFTWARE CORP: Thank you. Cy Doe is with me.
+
+CY DOE, CFO, ZEPHYR SOFTWARE CORP: Subscription revenue rose.
+
+QUESTION AND ANSWER
+
+OPERATOR: Di Lee, Vantage Partners.
+
+DI LEE, ANALYST, VANTAGE PARTNERS: What drove it?
+
+CY DOE: Renewals.
+
+OPERATOR: Bob Poe, Calder Partners.
+
+BOB POE, ANALYST, CALDER PARTNERS: And churn?
+
+CY DOE: Lower.
+"""
+
+
+def test_labels_in_capitals_take_the_lists_spelling_or_ordinary_capitals():
+    transcript = parse_transcript(WIRE_IN_CAPITALS)
+    titles = {turn.name: (turn.title, turn.firm) for turn in transcript.turns if turn.title}
+    assert titles["Ann Roe"] == ("Director of IR", "Zephyr Software Corp")  # as the list writes it
+    assert titles["Di Lee"] == ("Analyst", "Vantage Partners")  # not listed: capitals made ordinary
+    assert questioners(transcript) == ["Di Lee", "Bob Poe"]
+
+
+def test_lower_case_titles_in_introductions_and_questions_the_operator_takes_in_other_words():
+    text = """WEBVTT
+
+00:00:01.000 --> 00:00:06.000
+<v Operator>Welcome to the Zephyr Energy second quarter 2023 earnings call.
+Over to Ann Roe, head of investor relations.
+
+00:00:06.000 --> 00:00:12.000
+<v Ann Roe>Thank you. With me is our chief executive officer, Cy Doe.
+
+00:00:12.000 --> 00:00:20.000
+<v Cy Doe>Production rose. Our CFO, Di Lee, will cover the numbers.
+
+00:00:20.000 --> 00:00:28.000
+<v Di Lee>Free cash flow grew. The President of our Retail Group, Eve Moe, is here for questions.
+
+00:00:35.000 --> 00:00:40.000
+<v Operator>We will now take questions. First, Bob Poe of Calder Partners.
+
+00:00:40.000 --> 00:00:46.000
+<v Bob Poe>What is the plan for the buyback?
+
+00:00:46.000 --> 00:00:52.000
+<v Cy Doe>We keep buying. Next question is from Fay Koh, Vantage Partners.
+"""
+    transcript = parse_transcript(text)
+    titles = {turn.name: turn.title for turn in transcript.turns}
+    assert titles["Ann Roe"] == "Head of Investor Relations"
+    assert titles["Cy Doe"] == "Chief Executive Officer"
+    assert titles["Di Lee"] == "CFO"
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [("Bob Poe", "Calder Partners")]
+    assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners")
