@@ -1,21 +1,22 @@
-"""Facet values as links that add or remove one value and keep the rest of the search."""
+"""Links to other states of a search: facet values that add or remove one value, and other pages.
+
+They carry the search's own parameters only, as validated (`carried_params`): a page has a link
+per facet value, and every unknown parameter copied into each made a few kilobytes of junk in the
+address a page of hundreds.
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy as _
 
-from search.queries import FacetValue
+from search.paging import PAGE_SIZE
+from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
+from search.results import FacetValue, SearchResult
 
-FACET_TITLES = {
-    "company": _("Company"),
-    "year": _("Fiscal year"),
-    "quarter": _("Quarter"),
-    "speaker": _("Speaker"),
-    "role": _("Role"),
-    "section": _("Section"),
-    "lang": _("Language matched"),
-}
+FACET_TITLES = {facet.name: facet.title for facet in [*FACETS, LANGUAGE]}
 
 
 @dataclass
@@ -25,6 +26,26 @@ class FacetLink:
     count: int
     selected: bool
     url: str
+
+
+def carried_params(data: QueryDict, form, filterset) -> QueryDict:
+    """The parameters of `data` that the search knows, with their valid values only, in their order.
+
+    `form` and `filterset` are the validated SearchForm and UtteranceFilter of `data`. The page
+    number is left to `page_url`; values are written as the search reads them (`?year=02013` is
+    carried as 2013, so that its link can take it away).
+    """
+    cleaned = form.cleaned_data
+    valid = {
+        "q": [cleaned["q"]] if cleaned.get("q") else [],
+        "sort": [cleaned["sort"]] if cleaned.get("sort") else [],
+        "lang": sorted(set(cleaned.get("lang") or [])),
+    } | {name: sorted(filterset.selected(name)) for name in FACETS_BY_NAME}
+    params = QueryDict(mutable=True)
+    for name in dict.fromkeys(data):  # the request's order, each name once
+        if valid.get(name):
+            params.setlist(name, valid[name])
+    return params
 
 
 def toggled(params: QueryDict, name: str, value: str) -> str:
@@ -54,7 +75,18 @@ def facet_links(
 
 
 def page_url(params: QueryDict, page: int) -> str:
-    """The query string for another page of the same search."""
+    """The query string for another page of the same search (or list)."""
     params = params.copy()
     params["page"] = str(page)
     return "?" + params.urlencode()
+
+
+def pager(params: QueryDict, result: SearchResult) -> Page:
+    """The result's page among its pages, as the list pages' Django Page, for templates/calls/_pager.html.
+
+    Paginated over the range of hit positions: no query (the total is known).
+    """
+    page = Paginator(range(result.total), PAGE_SIZE).page(result.page)
+    page.previous_url = page_url(params, page.number - 1) if page.has_previous() else ""
+    page.next_url = page_url(params, page.number + 1) if page.has_next() else ""
+    return page

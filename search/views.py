@@ -2,12 +2,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from search.facets import facet_links, page_url
+from search.facets import carried_params, facet_links, pager
 from search.filters import SearchForm, UtteranceFilter
 from search.queries import SearchResult, search_utterances
 
 
-def _run_search(request) -> tuple[SearchResult, SearchForm, list[str]]:
+def _run_search(request) -> tuple[SearchResult, SearchForm, UtteranceFilter, list[str]]:
     form = SearchForm(request.GET)
     filterset = UtteranceFilter(request.GET)
     errors = []
@@ -25,12 +25,14 @@ def _run_search(request) -> tuple[SearchResult, SearchForm, list[str]]:
         sort=params.get("sort") or ("relevance" if params.get("q") else "newest"),
         page=params.get("page") or 1,
     )
-    return result, form, errors
+    return result, form, filterset, errors
 
 
 @require_GET
 def search_page(request):
-    result, form, errors = _run_search(request)
+    result, form, filterset, errors = _run_search(request)
+    # Links carry the search's own parameters only: junk in the address is not repeated in each.
+    params = carried_params(request.GET, form, filterset)
     return render(
         request,
         "search/search.html",
@@ -38,10 +40,10 @@ def search_page(request):
             "result": result,
             "form": form,
             "errors": errors,
-            "facets": facet_links(request.GET, result.facets),
+            "params": params,
+            "facets": facet_links(params, result.facets),
             "chosen_sort": form.cleaned_data.get("sort") or "",
-            "previous_url": page_url(request.GET, result.page - 1) if result.page > 1 else "",
-            "next_url": page_url(request.GET, result.page + 1) if result.page < result.pages else "",
+            "pager": pager(params, result),
         },
     )
 
@@ -49,7 +51,7 @@ def search_page(request):
 @require_GET
 def search_api(request):
     """The JSON twin of /search/: same parameters, documented in README.md (a public interface)."""
-    result, _form, errors = _run_search(request)
+    result, _form, _filterset, errors = _run_search(request)
     payload = {
         "query": result.query,
         "total": result.total,
