@@ -13,6 +13,21 @@ from tests.browser import chromium
 WIDE = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 
+# Every page runs under the site's Content-Security-Policy (config/middleware.py). Chromium logs a
+# violation to the console ("Refused to ... because it violates the following Content Security
+# Policy directive"); the page's own securitypolicyviolation event is logged as well, in case a
+# Chromium words it differently. Playwright's init scripts are exempt from the page's policy.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or text.startswith("securitypolicyviolation:")
+
 
 @pytest.fixture(scope="package")
 def browser():
@@ -60,18 +75,35 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def open_page(browser, live_server, request, tmp_path):
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the test's pages reported (a test of them clears it)."""
+    return []
+
+
+@pytest.fixture
+def open_page(browser, live_server, request, tmp_path, csp_violations):
     """Open a page in a fresh browser context (no shared cookies or cache) on the live server.
 
     Keyword arguments go to browser.new_context(), e.g. a phone's viewport. A failing test leaves a
-    screenshot of each of its pages in its tmp_path.
+    screenshot of each of its pages in its tmp_path. Any Content-Security-Policy violation reported
+    by any of its pages fails the test.
     """
     contexts = []
+    violations = csp_violations
 
     def open_(**options):
         options.setdefault("viewport", WIDE)
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -86,6 +118,8 @@ def open_page(browser, live_server, request, tmp_path):
                     print(f"screenshot of {page.url}: {path}")
         finally:
             context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture
