@@ -47,7 +47,14 @@ class UploadAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The file's bytes are only needed for the download, not for lists or the record's page.
-        return super().get_queryset(request).defer("data")
+        return super().get_queryset(request).visible_to(request.user).defer("data")
+
+    def has_view_permission(self, request, obj=None):
+        # As on the upload pages: who may upload sees their own uploads, view_upload everyone's.
+        if super().has_view_permission(request, obj):
+            return True
+        own = obj is None or obj.uploaded_by_id == request.user.pk
+        return own and request.user.has_perm("uploads.add_upload")
 
     def has_add_permission(self, request):
         return False  # uploads are made on the upload page (linked from the admin index)

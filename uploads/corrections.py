@@ -9,6 +9,8 @@ makes them one speaker.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 
 from calls.parsing import Role, Transcript
@@ -46,3 +48,15 @@ def apply_corrections(transcript: Transcript, corrections: list[SpeakerCorrectio
             dataclasses.replace(exchange, questioner=correction.name) if correction else exchange
         )
     return dataclasses.replace(transcript, turns=turns, exchanges=exchanges)
+
+
+def corrected_checksum(checksum: str, corrections: list[SpeakerCorrection]) -> str:
+    """The checksum of a file as stored with these corrections: the file's own when there are none.
+
+    The import is idempotent on the checksum, so the same file with other corrections must not
+    pass for the file already stored (it would be reported unchanged and the corrections dropped).
+    """
+    if not corrections:
+        return checksum
+    items = sorted((c.speaker.casefold(), c.name, str(c.role)) for c in corrections)
+    return hashlib.sha256(json.dumps([checksum, items], ensure_ascii=False).encode()).hexdigest()

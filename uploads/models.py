@@ -8,6 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class UploadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The uploads `user` may open: their own, and everyone's with the permission uploads.view_upload."""
+        if user.has_perm("uploads.view_upload"):
+            return self
+        return self.filter(uploaded_by=user) if user.is_authenticated else self.none()
+
+
 class Upload(models.Model):
     """One uploaded file: its bytes, who sent it, and the outcome; pending until confirmed or cancelled.
 
@@ -52,6 +60,8 @@ class Upload(models.Model):
         "calls.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
     )
     call_label = models.CharField(max_length=300, blank=True)
+
+    objects = UploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

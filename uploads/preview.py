@@ -32,10 +32,17 @@ class Target:
     company_name: str
     period_label: str
     call: Call | None
-    unchanged: bool  # the stored call was imported from this very file
+    unchanged: bool  # the stored call was imported from this very file, with the same corrections
     changes: Changes | None
     part: str = ""  # "presentation" or "qa" for one half of a call split in two files
     adds_half: bool = False  # the stored call holds only the other half: this file joins it
+    # The stored call is this very file as it was read, and only the preview's corrections differ.
+    corrects: bool = False
+
+    @property
+    def expectation(self) -> str:
+        """What the preview shows the file would replace: storing checks it has not changed since."""
+        return f"call-{self.call.pk}" if self.call is not None else "new"
 
     @property
     def part_label(self) -> str:
@@ -46,10 +53,12 @@ class Target:
         return f"{self.company_name} {self.period_label}"
 
 
-def target_for(loaded: LoadedTranscript) -> Target:
+def target_for(loaded: LoadedTranscript, *, file_checksum: str = "") -> Target:
     """Where the file would go. The company is found as the import finds it, not created.
 
-    Raises TranscriptError when the import would refuse to place the file.
+    `file_checksum` is the file's own when `loaded.checksum` also covers corrections: a call stored
+    from this very file is then one the corrections would change. Raises TranscriptError when the
+    import would refuse to place the file.
     """
     transcript = loaded.transcript
     company = Company.objects.for_transcript(transcript)
@@ -66,9 +75,12 @@ def target_for(loaded: LoadedTranscript) -> Target:
         if refusal:
             raise TranscriptError(refusal)
         stored = call.parts.get(part)
-        unchanged, adds_half = stored is not None and stored["checksum"] == loaded.checksum, stored is None
+        stored_checksum = stored["checksum"] if stored is not None else None
+        adds_half = stored is None
     else:
-        unchanged = call is not None and call.checksum == loaded.checksum
+        stored_checksum = call.checksum if call is not None else None
+    unchanged = stored_checksum is not None and stored_checksum == loaded.checksum
+    corrects = not unchanged and stored_checksum is not None and stored_checksum == file_checksum
     return Target(
         company_name=company.name if company else company_display_name(transcript),
         period_label=f"Q{transcript.fiscal_quarter} {transcript.fiscal_year}",
@@ -77,6 +89,7 @@ def target_for(loaded: LoadedTranscript) -> Target:
         changes=compare(call, transcript, part=part) if call and not (unchanged or adds_half) else None,
         part=part,
         adds_half=adds_half,
+        corrects=corrects,
     )
 
 

@@ -1,7 +1,9 @@
 """Staff pages for uploading transcripts: upload, preview and correct, then store or cancel.
 
-Plain views under /admin/uploads/ rather than ModelAdmin views, so that any staff member may upload
-without model permissions on Upload; they look like the admin by extending its templates.
+Plain views under /admin/uploads/ that look like the admin by extending its templates. Staff with
+the permission `uploads.add_upload` may upload; each sees their own uploads, and those with
+`uploads.view_upload` everyone's. Another's upload is a 404 to the others, not a 403: upload ids
+run in sequence, and a 403 would tell which exist.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import TooManyFilesSent
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -22,23 +24,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from calls.parsing import TranscriptError
 from uploads import alignment as aligning
-from uploads.corrections import SpeakerCorrection
 from uploads.forms import AttachForm, PreviewForm, SpeakerFormSet, TranslationForm, UploadForm
 from uploads.models import Upload
-from uploads.preview import Target, speaker_turns, target_for
+from uploads.preview import speaker_turns
 from uploads.services import (
+    Preview,
+    PreviewOutdated,
     UploadError,
-    form_hint,
     translation_alignment,
     upload_attach_translation,
     upload_cancel,
-    upload_loaded,
+    upload_preview,
     upload_receive,
     upload_receive_translation,
+    upload_revise,
     upload_store,
-    upload_update,
 )
 
 DOUBTS = {
@@ -50,7 +51,8 @@ DOUBTS = {
 
 
 def staff_page(view):
-    """Staff only (anyone else gets the admin login page), never cached, CSRF-checked.
+    """Staff only (anyone else gets the admin login page) with `uploads.add_upload` (else a 403),
+    never cached, CSRF-checked.
 
     Django refuses a request with more than DATA_UPLOAD_MAX_NUMBER_FILES files while parsing it,
     which the CSRF middleware does first: the page would be a bare "400 Bad Request". So the
@@ -62,6 +64,8 @@ def staff_page(view):
 
     @wraps(view)
     def checked(request, *args, **kwargs):
+        if not request.user.has_perm("uploads.add_upload"):
+            raise PermissionDenied
         if request.method == "POST":
             try:
                 request.FILES  # noqa: B018 - parses the body, where the file count is checked
@@ -82,7 +86,7 @@ def _page(request, template: str, *, status: int = 200, **context) -> HttpRespon
 
 
 def _upload_form(request, form: UploadForm, *, status: int = 200) -> HttpResponse:
-    recent = Upload.objects.defer("data").select_related("uploaded_by")[:10]
+    recent = Upload.objects.visible_to(request.user).defer("data").select_related("uploaded_by")[:10]
     return _page(
         request,
         "uploads/upload_form.html",
@@ -93,19 +97,8 @@ def _upload_form(request, form: UploadForm, *, status: int = 200) -> HttpRespons
     )
 
 
-@staff_page
-@require_http_methods(["GET", "POST"])
-def upload_new(request):
-    if request.method != "POST":
-        return _upload_form(request, UploadForm())
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _upload_form(request, form, status=400)
-    batch = uuid.uuid4()
-    uploads = [
-        upload_receive(file=file, facts=form.facts(), user=request.user, batch=batch)
-        for file in form.cleaned_data["files"]
-    ]
+def _received(request, uploads: list[Upload]) -> HttpResponse:
+    """After files are received (both kinds): what became of each, then its page or the batch's."""
     for upload in uploads:
         if upload.status == Upload.Status.FAILED:
             messages.error(
@@ -121,13 +114,31 @@ def upload_new(request):
             )
     if len(uploads) == 1:
         return redirect(uploads[0])
-    return redirect("uploads:batch", batch=batch)
+    return redirect("uploads:batch", batch=uploads[0].batch)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def upload_new(request):
+    if request.method != "POST":
+        return _upload_form(request, UploadForm())
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_form(request, form, status=400)
+    batch = uuid.uuid4()
+    return _received(
+        request,
+        [
+            upload_receive(file=file, facts=form.facts(), user=request.user, batch=batch)
+            for file in form.cleaned_data["files"]
+        ],
+    )
 
 
 @staff_page
 @require_http_methods(["GET"])
 def upload_batch(request, batch: uuid.UUID):
-    uploads = list(Upload.objects.defer("data").filter(batch=batch).order_by("pk"))
+    uploads = list(Upload.objects.visible_to(request.user).defer("data").filter(batch=batch).order_by("pk"))
     if not uploads:
         return redirect("uploads:new")
     return _page(
@@ -139,11 +150,17 @@ def upload_batch(request, batch: uuid.UUID):
     )
 
 
+def _visible_upload(request, pk: int, queryset=None) -> Upload:
+    """The upload if the user may see it; else a 404, as for an upload that does not exist."""
+    queryset = Upload.objects if queryset is None else queryset
+    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+
+
 @staff_page
 @require_http_methods(["GET"])
 def upload_original(request, pk: int):
     """The file as it was uploaded, as a download (never rendered: it is whatever someone sent)."""
-    upload = get_object_or_404(Upload, pk=pk)
+    upload = _visible_upload(request, pk)
     return HttpResponse(
         upload.content,
         content_type="application/octet-stream",
@@ -155,7 +172,7 @@ def upload_original(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def upload_detail(request, pk: int):
     """A pending upload's preview, with corrections, store and cancel; else what became of it."""
-    upload = get_object_or_404(Upload.objects.select_related("uploaded_by", "call__company"), pk=pk)
+    upload = _visible_upload(request, pk, Upload.objects.select_related("uploaded_by", "call__company"))
     if not upload.is_pending:
         return _outcome(request, upload)
     if upload.is_translation:
@@ -166,26 +183,28 @@ def upload_detail(request, pk: int):
                 request, _("“%(file)s”: cancelled; nothing was stored.") % {"file": upload.file_name}
             )
         return redirect(upload)
-    try:
-        parsed = upload_loaded(upload, corrections=[])  # speaker rows are keyed on the names as parsed
-        current = upload_loaded(upload)
-        target = target_for(current)
-    except TranscriptError as error:
-        messages.error(
-            request, _("“%(file)s”: %(error)s") % {"file": upload.file_name, "error": form_hint(str(error))}
-        )
-        return _outcome(request, upload)
 
-    form, formset = None, None
+    # The file is parsed once per request: with the form's facts and corrections when they are
+    # valid, else (or when the file cannot be placed with them) as last saved, to show the form again.
+    form, formset, preview = None, None, None
     if request.method == "POST":
         form = PreviewForm(request.POST)
         formset = SpeakerFormSet(request.POST, prefix="speakers")
         if form.is_valid() and formset.is_valid():
-            response = _apply_preview(request, upload, parsed=parsed, form=form, formset=formset)
-            if response is not None:
-                return response
+            corrections = [speaker_form.correction() for speaker_form in formset.forms]
+            try:
+                preview = upload_revise(upload=upload, facts=form.facts(), corrections=corrections)
+            except UploadError as error:
+                form.add_error(None, str(error))
+            else:
+                return _confirm(request, preview, action=request.POST.get("action"), form=form)
+    try:
+        preview = upload_preview(upload)
+    except UploadError as error:
+        messages.error(request, _("“%(file)s”: %(error)s") % {"file": upload.file_name, "error": error})
+        return _outcome(request, upload)
     if form is None:
-        transcript = current.transcript
+        transcript = preview.transcript
         form = PreviewForm(
             initial={
                 "company": transcript.company,
@@ -193,27 +212,20 @@ def upload_detail(request, pk: int):
                 "fiscal_year": transcript.fiscal_year,
                 "fiscal_quarter": transcript.fiscal_quarter,
                 "held_on": transcript.held_on,
-                "expect": _expectation(target),
+                "expect": preview.target.expectation,
             }
         )
-        corrected = {item["speaker"].casefold(): item for item in upload.corrections}
-        formset = SpeakerFormSet(
-            prefix="speakers",
-            initial=[
-                {
-                    "speaker": speaker.name,
-                    "name": corrected.get(speaker.name.casefold(), {}).get("name", speaker.name),
-                    "role": corrected.get(speaker.name.casefold(), {}).get("role", str(speaker.role)),
-                }
-                for speaker in parsed.transcript.speakers
-            ],
-        )
-    turns = speaker_turns(parsed.transcript)
+        formset = SpeakerFormSet(prefix="speakers", initial=preview.speaker_rows())
+    return _preview_page(request, preview, form=form, formset=formset)
+
+
+def _preview_page(request, preview: Preview, *, form: PreviewForm, formset) -> HttpResponse:
+    turns = speaker_turns(preview.parsed)
     speakers = [
         {"form": speaker_form, "parsed": speaker, "turns": turns[speaker.name.casefold()]}
-        for speaker_form, speaker in zip(formset.forms, parsed.transcript.speakers, strict=False)
+        for speaker_form, speaker in zip(formset.forms, preview.parsed.speakers, strict=False)
     ]
-    transcript = current.transcript
+    upload, transcript, target = preview.upload, preview.transcript, preview.target
     return _page(
         request,
         "uploads/preview.html",
@@ -231,34 +243,20 @@ def upload_detail(request, pk: int):
     )
 
 
-def _apply_preview(request, upload: Upload, *, parsed, form: PreviewForm, formset) -> HttpResponse | None:
-    """Save the preview's corrections and, for "store", store the call; None to show the form again."""
-    as_parsed = {speaker.name.casefold(): speaker for speaker in parsed.transcript.speakers}
-    corrections = []
-    for speaker_form in formset.forms:
-        correction: SpeakerCorrection = speaker_form.correction()
-        speaker = as_parsed.get(correction.speaker.casefold())
-        if speaker is not None and (correction.name, correction.role) != (speaker.name, speaker.role):
-            corrections.append(correction)
-    facts = form.facts()
-    try:
-        loaded = upload_loaded(upload, facts=facts, corrections=corrections)
-        target = target_for(loaded)
-    except TranscriptError as error:
-        form.add_error(None, form_hint(str(error)))
-        return None
-    upload_update(upload=upload, facts=facts, corrections=corrections)
-    if request.POST.get("action") != "store":
+def _confirm(request, preview: Preview, *, action: str | None, form: PreviewForm) -> HttpResponse:
+    """After the preview's corrections are saved: store the call for "store", else show it again."""
+    upload = preview.upload
+    if action != "store":
         messages.info(request, _("Preview updated; nothing is stored yet."))
         return redirect(upload)
-    if _expectation(target) != form.cleaned_data["expect"]:
+    try:
+        stored = upload_store(preview=preview, expect=form.cleaned_data["expect"])
+    except PreviewOutdated:
         messages.warning(
             request,
             _("What this file would replace has changed since the preview: check it and confirm again."),
         )
         return redirect(upload)
-    try:
-        stored = upload_store(upload=upload)
     except UploadError as error:
         messages.error(request, str(error))
         return redirect(upload)
@@ -283,17 +281,16 @@ def upload_translation(request):
     upload = upload_receive_translation(
         file=form.cleaned_data["file"], call=form.cleaned_data["call"], user=request.user
     )
-    if upload.status == Upload.Status.FAILED:
-        messages.error(
-            request,
-            _("“%(file)s”: %(error)s. Nothing was stored.")
-            % {"file": upload.file_name, "error": upload.error},
-        )
-    return redirect(upload)
+    return _received(request, [upload])
 
 
 def _translation_form(request, form: TranslationForm, *, status: int = 200) -> HttpResponse:
-    recent = Upload.objects.defer("data").filter(kind=Upload.Kind.TRANSLATION).select_related("uploaded_by")
+    recent = (
+        Upload.objects.visible_to(request.user)
+        .defer("data")
+        .filter(kind=Upload.Kind.TRANSLATION)
+        .select_related("uploaded_by")
+    )
     return _page(
         request,
         "uploads/translation_form.html",
@@ -333,7 +330,7 @@ def _translation_preview(request, upload: Upload) -> HttpResponse:
         return redirect(upload)
     try:
         alignment = translation_alignment(upload)
-    except (UploadError, TranscriptError) as error:
+    except UploadError as error:
         messages.error(request, str(error))
         return _outcome(request, upload)
     return _page(
@@ -346,10 +343,6 @@ def _translation_preview(request, upload: Upload) -> HttpResponse:
         rows=[(row, [DOUBTS[code] for code in row.doubts]) for row in alignment.shown_rows()],
         form=AttachForm(initial={"expect": alignment.fingerprint}),
     )
-
-
-def _expectation(target: Target) -> str:
-    return f"call-{target.call.pk}" if target.call is not None else "new"
 
 
 def _outcome(request, upload: Upload) -> HttpResponse:

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from calls.models import Call
 from tests.archive import SAMPLES, ingest
@@ -15,6 +14,7 @@ if chromium.playwright_missing():
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_upload import PASSWORD, log_in
+from tests.uploads.people import uploader
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ LINES = SAMPLES / "northwind-optical-2024-q1-lines.txt"
 
 @pytest.fixture
 def staff(live_server):
-    return get_user_model().objects.create_user("translator", password=PASSWORD, is_staff=True)
+    return uploader("translator", password=PASSWORD)
 
 
 @pytest.fixture

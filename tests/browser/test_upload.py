@@ -6,10 +6,10 @@ Starts from an empty archive: the uploaded sample is the only call.
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tests.archive import SAMPLES
 from tests.browser import chromium
+from tests.uploads.people import uploader
 
 if chromium.playwright_missing():
     chromium.skip_or_fail(chromium.playwright_missing(), module=True)
@@ -24,7 +24,7 @@ PASSWORD = "a-long-test-password-1"  # a throwaway user of the test database
 
 @pytest.fixture
 def staff(live_server):
-    return get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True)
+    return uploader("editor", password=PASSWORD)
 
 
 def log_in(page: Page, user) -> None:

@@ -2,7 +2,6 @@
 
 from unittest import mock
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -13,6 +12,7 @@ from calls.parsing import ParseWarning
 from calls.services import call_import
 from tests.calls.test_split_calls import presentation, qa
 from tests.calls.transcripts import parse_as, prepared, transcript
+from tests.uploads.people import uploader
 from tests.uploads.test_views import preview_data
 from uploads.models import Upload
 
@@ -26,7 +26,7 @@ def upload_file(name: str, content: bytes = b"placeholder: the parser is replace
 class UploadRulesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.staff = get_user_model().objects.create_user("staff", password="pw-staff-1", is_staff=True)
+        cls.staff = uploader()
 
     def setUp(self):
         self.client.force_login(self.staff)

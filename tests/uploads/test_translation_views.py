@@ -1,16 +1,16 @@
 """Attaching a translation to a stored call on the upload pages: staff only, preview, store, cancel."""
 
 import re
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError
 from django.test import Client, TestCase
 from django.urls import reverse
 
 from calls.models import Call, Utterance
 from tests.archive import SAMPLES, ingest
+from tests.uploads.faults import paragraphs_refused
+from tests.uploads.people import uploader
 from uploads.models import Upload
 
 TRANSLATION = reverse("uploads:translation")
@@ -25,7 +25,7 @@ class TranslationPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         users = get_user_model().objects
-        cls.staff = users.create_user("staff", password="pw-staff-1", is_staff=True)
+        cls.staff = uploader()
         cls.reader = users.create_user("reader", password="pw-reader-1")
         ingest(LINES)
         cls.call = Call.objects.get()
@@ -196,7 +196,7 @@ class TranslationPagesTests(TestCase):
 
     def test_a_database_error_stores_nothing_and_marks_the_upload_failed(self):
         upload = self.upload(self.lines())
-        with mock.patch.object(Utterance.objects, "bulk_update", side_effect=DatabaseError("disk full")):
+        with paragraphs_refused("disk full", on="UPDATE"):
             response = self.store(upload)
         self.assertContains(response, "nothing was stored, the database refused the translation")
         upload.refresh_from_db()

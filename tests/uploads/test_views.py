@@ -1,16 +1,15 @@
 """The upload pages against a real PostgreSQL: who may use them, preview, corrections, store, failures."""
 
-from unittest import mock
-
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
 from calls.models import Call, Company, Speaker, Turn, Utterance
 from tests.archive import SAMPLES, ingest
+from tests.uploads.faults import paragraphs_refused
+from tests.uploads.people import uploader
 from uploads.models import Upload
 
 NEW = reverse("uploads:new")
@@ -53,7 +52,7 @@ class UploadPagesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         users = get_user_model().objects
-        cls.staff = users.create_user("staff", password="pw-staff-1", is_staff=True)
+        cls.staff = uploader()
         cls.reader = users.create_user("reader", password="pw-reader-1")
         cls.admin = users.create_superuser("boss", password="pw-boss-1")
 
@@ -348,8 +347,8 @@ class DatabaseErrorTests(UploadPagesTestCase):
         upload = self.upload_sample(BILINGUAL)
         preview = self.client.get(upload.get_absolute_url())
 
-        # Turns and utterances are written by then; only the per-call tallies are left.
-        with mock.patch("calls.services.tally_call", side_effect=DatabaseError("disk full")):
+        # The call and its turns are written by then; the paragraphs are refused.
+        with paragraphs_refused("disk full"):
             response = self.client.post(
                 upload.get_absolute_url(), preview_data(preview, "store"), follow=True
             )
