@@ -1,3 +1,19 @@
+"""The analyst tools' URLs: a public interface (fields are only ever added, as for /api/search/).
+
+Every search URL takes the search's own parameters (q, lang, sort, company, year, quarter, speaker,
+role, section), read exactly as /search/ reads them:
+
+- /api/search/trend/?...&by=quarter|year&split=none|role|company&per_call=0|1 (JSON; &format=csv):
+  {"query", "by", "split", "per_call", "series": [{"value", "label"}], "total", "errors",
+  "buckets": [{"fiscal_year", "fiscal_quarter", "series", "count", "calls", "per_call"}]}
+- /search/trend/?... the chart and its table (&fragment=1: the chart alone, for the search page)
+- /search/export.csv, /search/export.jsonl: every match, in the search's order
+- /search/feed/?... Atom, the newest imported matches first
+- /search/concordance/?q=...&width=1..20&order=|left|right (&format=json)
+- /calls/<company>/<year>-q<n>/compare/<year>-q<n>/ (&format=json)
+- /calls/<company>/<year>-q<n>/export.csv|jsonl, /calls/<company>/<year>-q<n>/qa/<n>/export.csv|jsonl
+"""
+
 from django.urls import path, register_converter
 
 from insight import feeds, views

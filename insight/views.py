@@ -28,9 +28,10 @@ class TrendForm(forms.Form):
 
 
 def _trend_options(request) -> tuple[str, str, bool, list[str]]:
+    """by, split and per_call; an invalid one is reported and its default used."""
     form = TrendForm(request.GET)
     errors = [] if form.is_valid() else [f"{n}: {' '.join(m)}" for n, m in form.errors.items()]
-    cleaned = form.cleaned_data if not errors else {k: v for k, v in form.cleaned_data.items()}
+    cleaned = form.cleaned_data  # the valid fields only
     return (
         cleaned.get("by") or "quarter",
         cleaned.get("split") or "none",
@@ -100,7 +101,11 @@ def trend_page(request):
     counted = {**counted, "series": [{**one, "colour": palette[one["value"]]} for one in counted["series"]]}
     table = drawing.rows(counted, per_call=per_call)
     query = search.query or ""
-    title = f"Mentions of “{query}” per {counted['by']}" if query else f"Paragraphs per {counted['by']}"
+    per = {"quarter": gettext("quarter"), "year": gettext("year")}[counted["by"]]
+    if query:
+        title = gettext("Mentions of “%(query)s” per %(per)s") % {"query": query, "per": per}
+    else:
+        title = gettext("Paragraphs per %(per)s") % {"per": per}
     description = drawing.describe(table, per_call=per_call)
     parameters = search_parameters(request.GET)
     own = search_parameters(request.GET, drop=("page", "sort"))
@@ -113,7 +118,6 @@ def trend_page(request):
         "chart": drawing.trend_svg(counted, per_call=per_call, title=title, description=description),
         "chart_title": title,
         "parameters": parameters,
-        "options": own,
         "csv_url": f"{reverse('insight:trend_api')}?{own}&by={counted['by']}&split={counted['split']}"
         f"&per_call={int(per_call)}&format=csv",
         "views": _trend_views(own, counted, per_call),
@@ -128,13 +132,13 @@ def _trend_views(parameters: str, counted: dict, per_call: bool) -> list[dict]:
     prefix = f"/search/trend/?{parameters}&" if parameters else "/search/trend/?"
     current = {"by": counted["by"], "split": counted["split"], "per_call": str(int(per_call))}
     choices = [
-        ("by", "quarter", "Per quarter"),
-        ("by", "year", "Per year"),
-        ("split", "none", "All together"),
-        ("split", "role", "By role"),
-        ("split", "company", "By company"),
-        ("per_call", "0", "Paragraphs"),
-        ("per_call", "1", "Per call"),
+        ("by", "quarter", gettext("Per quarter")),
+        ("by", "year", gettext("Per year")),
+        ("split", "none", gettext("All together")),
+        ("split", "role", gettext("By role")),
+        ("split", "company", gettext("By company")),
+        ("per_call", "0", gettext("Paragraphs")),
+        ("per_call", "1", gettext("Per call")),
     ]
     links = []
     for name, value, label in choices:
@@ -237,9 +241,9 @@ def concordance_page(request):
             "order_links": [
                 {"value": value, "label": label, "url": f"?{parameters}&order={value}".replace("?&", "?")}
                 for value, label in (
-                    ("", "In search order"),
-                    ("left", "By the word left"),
-                    ("right", "By the word right"),
+                    ("", gettext("In search order")),
+                    ("left", gettext("By the word left")),
+                    ("right", gettext("By the word right")),
                 )
             ],
             "search_url": "/search/?" + search_parameters(request.GET, drop=("page", "order", "width")),
