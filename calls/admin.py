@@ -7,7 +7,50 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
-from calls.services import MergeRefused, company_merge
+from calls.services import (
+    MergeRefused,
+    calls_delete,
+    companies_delete,
+    company_merge,
+    family_name,
+    speaker_key,
+    turn_changed,
+    utterances_refresh,
+)
+
+# Every edit here that changes what a paragraph row copies (its call's company and period, its
+# turn's speaker, role and section) or derives (its Chinese terms, the search's tallies) ends in a
+# calls.services call that recomputes them: the admin's form saves only the row it shows.
+#
+# The structure of a call is the import's: turns, paragraphs and exchanges are neither added nor
+# deleted here, and their call and position are read-only. Positions are the permalinks' anchors
+# (#p12, #t4, qa-3), a split call's halves are counted in them (Call.parts), and a paragraph moved
+# to another turn or call would contradict the file it came from. Import the corrected file instead
+# (it replaces the call at the same URL) or delete the call.
+
+
+# Shown read-only on a paragraph: what it copies of its call and turn.
+utterance_copies = ["company", "fiscal_year", "fiscal_quarter", "speaker", "role", "section"]
+
+
+class NoStructureEdits:
+    """Rows that only the import creates or deletes (see above)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeletesWholeCalls:
+    """A call's turns, paragraphs and exchanges go with it (or with its company), though nobody may
+    delete them one by one (NoStructureEdits): the delete pages must not ask for that permission."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        parts_of_a_call = {str(model._meta.verbose_name) for model in (Turn, Utterance, Exchange)}
+        return deleted, counts, {p for p in perms_needed if str(p) not in parts_of_a_call}, protected
 
 
 class MergeForm(forms.Form):
@@ -23,11 +66,20 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(DeletesWholeCalls, admin.ModelAdmin):
     list_display = ["name", "ticker", "slug"]
     search_fields = ["name", "ticker", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_companies"]
+    # Name, slug, ticker and aliases are read by id wherever they show (facets, results, pages):
+    # nothing copies them, so saving a company needs no refresh; the data version's trigger on the
+    # company table already keeps cached searches from showing the old name.
+
+    def delete_model(self, request, obj):
+        companies_delete(company_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        companies_delete(company_ids=list(queryset.values_list("pk", flat=True)))
 
     def has_merge_permission(self, request) -> bool:
         # A merge changes one company and deletes the others (the admin ORs an action's permissions).
@@ -84,56 +136,130 @@ class CompanyAdmin(admin.ModelAdmin):
         )
 
 
-class ExchangeInline(admin.TabularInline):
+class ExchangeInline(NoStructureEdits, admin.TabularInline):
     model = Exchange
     extra = 0
     fields = ["number", "questioner_name", "introduced_as", "firm", "questioner"]
+    readonly_fields = ["number"]
     raw_id_fields = ["questioner"]
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(DeletesWholeCalls, admin.ModelAdmin):
     list_display = ["company", "fiscal_year", "fiscal_quarter", "held_on", "source_name", "imported_at"]
     list_filter = ["fiscal_year", "fiscal_quarter", "company"]
     list_select_related = ["company"]
     search_fields = ["company__name", "title", "source_name"]
-    readonly_fields = ["checksum", "imported_at", "layout", "warnings", "parts"]
+    # What the file was (its name, checksum, layout, warnings, halves) is the import's record of it.
+    readonly_fields = ["source_name", "checksum", "imported_at", "layout", "warnings", "parts"]
     inlines = [ExchangeInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a call comes from a file: the import or the upload page
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Company and period are copied into every paragraph row and the tallies.
+        utterances_refresh(call=form.instance, texts=False)
+
+    def delete_model(self, request, obj):
+        calls_delete(call_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        calls_delete(call_ids=list(queryset.values_list("pk", flat=True)))
+
+
+class SpeakerForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "firm", "slug"]
+
+    def clean(self):
+        cleaned = super().clean()
+        key = speaker_key(cleaned.get("name", ""), cleaned.get("firm", ""))
+        same = Speaker.objects.filter(key=key).exclude(pk=self.instance.pk).first()
+        if same is not None:
+            raise forms.ValidationError(
+                _("%(speaker)s already has this name and firm: they are one person, keep one of them.")
+                % {"speaker": same}
+            )
+        return cleaned
 
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
+    form = SpeakerForm
     list_display = ["name", "firm", "slug"]
     search_fields = ["name", "firm"]
+    # The import's identity of the person, derived from name and firm on every save (below).
     readonly_fields = ["key"]
+
+    def save_model(self, request, obj, form, change):
+        # A corrected name or firm is how later imports find the person (by key, or by family name).
+        obj.key = speaker_key(obj.name, obj.firm)
+        obj.family_name = family_name(obj.name)
+        super().save_model(request, obj, form, change)
+        # Paragraphs and tallies hold the speaker's id only, read with its name where shown: nothing
+        # to refresh, and the data version's trigger on the speaker table bumps cached searches.
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(admin.ModelAdmin):
+class ExchangeAdmin(NoStructureEdits, admin.ModelAdmin):
     list_display = ["call", "number", "questioner_name", "introduced_as", "firm"]
     list_select_related = ["call__company"]
     search_fields = ["questioner_name", "firm", "call__company__name"]
-    raw_id_fields = ["call", "questioner"]
+    readonly_fields = ["call", "number"]
+    raw_id_fields = ["questioner"]
+
+
+class TurnForm(forms.ModelForm):
+    class Meta:
+        model = Turn
+        fields = ["speaker", "exchange", "name", "title", "firm", "role", "section"]
+
+    def clean_exchange(self):
+        exchange = self.cleaned_data.get("exchange")
+        if exchange is not None and exchange.call_id != self.instance.call_id:
+            raise forms.ValidationError(_("Choose an exchange of the same call."))
+        return exchange
 
 
 @admin.register(Turn)
-class TurnAdmin(admin.ModelAdmin):
+class TurnAdmin(NoStructureEdits, admin.ModelAdmin):
+    form = TurnForm
     list_display = ["call", "position", "name", "title", "role", "section"]
     list_filter = ["role", "section"]
     list_select_related = ["call__company"]
     search_fields = ["name", "speaker_line"]
-    raw_id_fields = ["call", "speaker", "exchange"]
+    # The speaker line is the file's text as written; call and position: see the top of this module.
+    readonly_fields = ["call", "position", "speaker_line"]
+    raw_id_fields = ["speaker", "exchange"]
+
+    def save_model(self, request, obj, form, change):
+        obj.speaker_was = form.initial.get("speaker")
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Speaker, role and section are copied into every paragraph of the turn and the tallies.
+        turn_changed(turn=form.instance, speaker_was=getattr(form.instance, "speaker_was", None))
 
 
 @admin.register(Utterance)
-class UtteranceAdmin(admin.ModelAdmin):
+class UtteranceAdmin(NoStructureEdits, admin.ModelAdmin):
     list_display = ["call", "position", "role", "section", "short_text"]
     list_filter = ["role", "section"]
     list_select_related = ["call__company"]
-    raw_id_fields = ["call", "turn", "speaker"]
     # Admin text search goes through the full-text index, not an icontains scan.
     search_fields = ["search_en"]
-    readonly_fields = ["cjk_terms"]
+    fields = ["call", "turn", "position", "text", "translation", *utterance_copies, "cjk_terms"]
+    # Company, period, speaker, role and section are copies of the call's and the turn's: edit those
+    # there (every paragraph follows). The Chinese terms are computed from text and translation.
+    readonly_fields = ["call", "turn", "position", *utterance_copies, "cjk_terms"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        utterances_refresh(call_ids=[form.instance.call_id])
 
     @admin.display(description="text")
     def short_text(self, obj):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
@@ -22,9 +22,8 @@ from calls.ingestion import (
 )
 from calls.models import PARTS, Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript, TranscriptError
-from search.chinese import has_cjk, index_terms
-from search.models import UtteranceTally
-from search.services import tally_call
+from calls.signals import utterances_refreshed
+from calls.text import chinese_terms
 
 # Speaker lines that name nobody: such turns keep their label but belong to no Speaker.
 _ANONYMOUS = re.compile(r"^(operator|unidentified\b|unknown\b|participant\b)", re.IGNORECASE)
@@ -41,6 +40,67 @@ class ImportResult:
 
 def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", text.casefold()).strip()
+
+
+def speaker_key(name: str, firm: str) -> str:
+    """What Speaker.key holds for a person of this name at this firm: "name|firm", normalised."""
+    return f"{_key(name)}|{_key(firm)}"
+
+
+# What every utterance repeats of its call and of its turn (attribute names, which are the columns):
+# read by utterances_for as it creates the rows, written back by utterances_refresh.
+COPIED_FROM_CALL = ("company_id", "fiscal_year", "fiscal_quarter")
+COPIED_FROM_TURN = ("speaker_id", "role", "section")
+
+
+@transaction.atomic
+def utterances_refresh(*, call: Call | None = None, call_ids: Iterable[int] = (), texts: bool = True) -> None:
+    """Recompute everything derived from the paragraphs of a call (or of several calls).
+
+    The columns each utterance copies from its call and turn (one UPDATE ... FROM for all), the
+    Chinese search terms when `texts` (False: the caller wrote no text or translation, or wrote the
+    terms with them, as the import does), and then `utterances_refreshed`, on which the search
+    recounts its tallies. Every write here bumps the search's data version (its triggers), so no
+    cached result outlives the change. Call it after any write to a call, turn or utterance.
+    """
+    ids = sorted({*call_ids, *([call.pk] if call is not None else [])})
+    if not ids:
+        return
+    _copy_to_utterances(ids)
+    if texts:
+        _write_chinese_terms(ids)
+    utterances_refreshed.send(sender=Utterance, call_ids=ids)
+
+
+def _copy_to_utterances(call_ids: list[int]) -> None:
+    """The copied columns set from the call and turn of every utterance of these calls; one statement."""
+    assignments = [f"{column} = c.{column}" for column in COPIED_FROM_CALL]
+    assignments += [f"{column} = t.{column}" for column in COPIED_FROM_TURN]
+    mine = ", ".join(f"u.{column}" for column in (*COPIED_FROM_CALL, *COPIED_FROM_TURN))
+    theirs = ", ".join(
+        [f"c.{column}" for column in COPIED_FROM_CALL] + [f"t.{column}" for column in COPIED_FROM_TURN]
+    )
+    # Only rows that differ are written: an import's fresh rows, or a title edit, rewrite nothing.
+    sql = f"""
+        UPDATE {Utterance._meta.db_table} AS u SET {", ".join(assignments)}
+        FROM {Turn._meta.db_table} AS t, {Call._meta.db_table} AS c
+        WHERE u.turn_id = t.id AND u.call_id = c.id AND u.call_id = ANY(%s)
+          AND ({mine}) IS DISTINCT FROM ({theirs})
+    """  # noqa: S608 - only our own column and table names are interpolated
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [call_ids])
+
+
+def _write_chinese_terms(call_ids: list[int]) -> None:
+    """Utterance.cjk_terms recomputed from text and translation, written where they changed."""
+    changed = []
+    rows = Utterance.objects.filter(call_id__in=call_ids).only("pk", "text", "translation", "cjk_terms")
+    for utterance in rows.iterator(chunk_size=2000):
+        terms = chinese_terms(utterance.text, utterance.translation)
+        if terms != utterance.cjk_terms:
+            utterance.cjk_terms = terms
+            changed.append(utterance)
+    Utterance.objects.bulk_update(changed, ["cjk_terms"], batch_size=2000)
 
 
 @transaction.atomic
@@ -85,7 +145,8 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
         call.warnings += speaker_warnings
         call.save(update_fields=["warnings"])
     _store_turns(call, transcript, speakers=speakers)
-    tally_call(call=call)
+    # The rows were just written with their copies and terms (utterances_for): the tallies are left.
+    utterances_refresh(call=call, texts=False)
     _delete_speakers_without_turns(left)
     return ImportResult(status=status, call=call, warnings=call.warnings)
 
@@ -129,7 +190,6 @@ def _import_half(loaded: LoadedTranscript, *, company: Company, existing: Call |
             half_turns.delete()  # and their utterances
             (after, last) = old["exchanges"]
             Exchange.objects.filter(call=call, number__gt=after, number__lte=last).delete()
-        UtteranceTally.objects.filter(call=call).delete()  # counted again below, over both halves
 
     speakers, speaker_warnings = _speakers_for(transcript, company)
     new_counts = {
@@ -167,7 +227,7 @@ def _import_half(loaded: LoadedTranscript, *, company: Company, existing: Call |
     call.save()
     start = call.half_ranges(part)
     _store_turns(call, transcript, speakers=speakers, after={kind: start[kind][0] for kind in start})
-    tally_call(call=call)
+    utterances_refresh(call=call, texts=False)  # the tallies, counted again over both halves
     _delete_speakers_without_turns(left)
     return ImportResult(status=status, call=call, warnings=call.parts[part]["warnings"])
 
@@ -244,15 +304,12 @@ def _delete_speakers_without_turns(candidates: set[int]) -> None:
 def call_attach_translation(*, call: Call, translations: list[str]) -> int:
     """Set the translations of a stored call's paragraphs, in position order; returns how many changed.
 
-    One entry per paragraph; "" leaves that paragraph as it is. The Chinese search terms are written
-    with the translation (the search_zh column follows them by itself). Raises ValueError, storing
+    One entry per paragraph; "" leaves that paragraph as it is. The Chinese search terms follow
+    (utterances_refresh; the search_zh column follows them by itself). Raises ValueError, storing
     nothing, when the count differs from the call's paragraph count.
     """
     utterances = list(
-        Utterance.objects.select_for_update()
-        .filter(call=call)
-        .order_by("position")
-        .only("pk", "text", "translation", "cjk_terms")
+        Utterance.objects.select_for_update().filter(call=call).order_by("position").only("pk", "translation")
     )
     if len(translations) != len(utterances):
         raise ValueError(f"{len(translations)} translations for the {len(utterances)} paragraphs of {call}")
@@ -262,10 +319,39 @@ def call_attach_translation(*, call: Call, translations: list[str]) -> int:
         if not translation or translation == utterance.translation:
             continue
         utterance.translation = translation
-        utterance.cjk_terms = _chinese_terms(utterance.text, translation)
         changed.append(utterance)
-    Utterance.objects.bulk_update(changed, ["translation", "cjk_terms"], batch_size=2000)
+    Utterance.objects.bulk_update(changed, ["translation"], batch_size=2000)
+    if changed:
+        utterances_refresh(call=call)
     return len(changed)
+
+
+@transaction.atomic
+def turn_changed(*, turn: Turn, speaker_was: int | None) -> None:
+    """After an edit of a turn: its paragraphs follow it, and a speaker it was the last mention of goes."""
+    utterances_refresh(call_ids=[turn.call_id], texts=False)
+    if speaker_was is not None and speaker_was != turn.speaker_id:
+        _delete_speakers_without_turns({speaker_was})
+
+
+@transaction.atomic
+def calls_delete(*, call_ids: Iterable[int]) -> None:
+    """Delete calls with their turns, paragraphs and exchanges, and the speakers only they mentioned.
+
+    As a replaced call's speakers go with it: a person left with no words would still be listed.
+    """
+    call_ids = list(call_ids)
+    left = _speakers_of(Turn.objects.filter(call_id__in=call_ids))
+    Call.objects.filter(pk__in=call_ids).delete()  # the search's tallies go with them (CASCADE)
+    _delete_speakers_without_turns(left)
+
+
+@transaction.atomic
+def companies_delete(*, company_ids: Iterable[int]) -> None:
+    """Delete companies with their calls (see calls_delete)."""
+    company_ids = list(company_ids)
+    calls_delete(call_ids=Call.objects.filter(company_id__in=company_ids).values_list("pk", flat=True))
+    Company.objects.filter(pk__in=company_ids).delete()
 
 
 def company_get_or_create(transcript: Transcript) -> Company:
@@ -349,10 +435,10 @@ def company_merge(*, survivor: Company, merged: list[Company]) -> int:
             " not stay first"
         )
 
-    moved = Call.objects.filter(company__in=merged).update(company=survivor)
-    # The search's copies of the company follow (utterances and tallies repeat it to avoid joins).
-    Utterance.objects.filter(company__in=merged).update(company=survivor)
-    UtteranceTally.objects.filter(company__in=merged).update(company=survivor)
+    moving = list(Call.objects.filter(company__in=merged).values_list("pk", flat=True))
+    moved = Call.objects.filter(pk__in=moving).update(company=survivor)
+    # The copies of the company follow (utterances and the search's tallies repeat it to avoid joins).
+    utterances_refresh(call_ids=moving, texts=False)
     aliases = list(survivor.aliases)
     for company in merged:
         tickers = [company.ticker.upper()] if company.ticker else []
@@ -384,7 +470,7 @@ def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, S
     for turn in transcript.turns:
         first_lines.setdefault(turn.name.casefold(), turn.line)
 
-    keys = {name: f"{_key(n)}|{_key(f)}" for name, (n, f) in wanted.items()}
+    keys = {name: speaker_key(n, f) for name, (n, f) in wanted.items()}
     pool = _speaker_candidates(wanted.values(), keys.values())
     chosen: dict[str, Speaker] = {}
     new: list[Speaker] = []
@@ -567,24 +653,13 @@ def utterances_for(
             utterances.append(
                 Utterance(
                     call=call,
-                    company_id=call.company_id,
-                    fiscal_year=call.fiscal_year,
-                    fiscal_quarter=call.fiscal_quarter,
                     turn=turn,
                     position=position,
-                    speaker=turn.speaker,
-                    role=turn.role,
-                    section=turn.section,
                     text=paragraph.text,
                     translation=paragraph.translation,
-                    cjk_terms=_chinese_terms(paragraph.text, paragraph.translation),
+                    cjk_terms=chinese_terms(paragraph.text, paragraph.translation),
+                    **{column: getattr(call, column) for column in COPIED_FROM_CALL},
+                    **{column: getattr(turn, column) for column in COPIED_FROM_TURN},
                 )
             )
     return utterances
-
-
-def _chinese_terms(text: str, translation: str) -> str:
-    """The Chinese side of a paragraph, as search terms: its translation, or the text if it is Chinese."""
-    if translation:
-        return index_terms(translation)
-    return index_terms(text) if has_cjk(text) else ""
