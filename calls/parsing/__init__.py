@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .blocks import read_field_blocks
-from .csvformat import looks_like_csv, read_csv
+from .csvformat import looks_like_csv, read_csv, read_markdown_table
 from .decoding import decode
 from .inference import (
     assign_exchanges_and_roles,
@@ -40,6 +40,7 @@ from .model import (
     Turn,
 )
 from .names import clean_company_name, name_key, strip_possessive
+from .xmlformat import looks_like_xml, read_xml
 
 __all__ = [
     "Exchange",
@@ -97,6 +98,11 @@ def read_layout(text: str, *, filename: str = "") -> ReadLayout:
         inner.warnings[:0] = read.warnings
         inner.layout = f"json-{inner.layout}"
         return inner
+    if looks_like_xml(text):
+        return read_xml(text)
+    table = read_markdown_table(text)
+    if table is not None:
+        return table
     if looks_like_csv(text):
         return read_csv(text, filename=filename)
     blocks = read_field_blocks(text)

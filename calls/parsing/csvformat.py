@@ -35,7 +35,8 @@ from .blocks import (
     role_from_word,
     section_from_words,
 )
-from .model import LabelledTurn, Paragraph, ParseWarning, ReadLayout, Section, TranscriptError
+from .labels import side_from_affiliation, split_rest
+from .model import LabelledTurn, Paragraph, ParseWarning, ReadLayout, Role, Section, TranscriptError
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_ROWS = 200
@@ -157,6 +158,54 @@ def looks_like_csv(text: str) -> bool:
     except TranscriptError:
         return False
     return len(data) >= (1 if header else 2)
+
+
+_TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_PIPE = re.compile(r"(?<!\\)\|")
+_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
+
+
+def read_markdown_table(text: str) -> ReadLayout | None:
+    """A Markdown table of speaker rows ("| Speaker | Role | Remarks |" under a "|---|" rule), read as
+    the CSV it is; the lines around the table (a title, a date) are its header. None when the text
+    holds no such table."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    rules = [number for number, line in enumerate(lines) if _TABLE_RULE.match(line)]
+    rows = sum(1 for line in lines if _TABLE_ROW.match(line))
+    if not rules or rows < 3:
+        return None
+    table: list[str] = []
+    outside: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        row = _TABLE_ROW.match(line)
+        if row and not _TABLE_RULE.match(line):
+            cells = [_table_cell(cell) for cell in _PIPE.split(row["cells"])]
+            table.append("\t".join(cells))
+            continue
+        table.append("")  # keeps every row on its own line number
+        if line.strip() and not _TABLE_RULE.match(line):
+            outside.append((number, line.strip().lstrip("#").strip()))
+    table_text = "\n".join(table)
+    if not looks_like_csv(table_text):
+        return None
+    read = read_csv(table_text)
+    read.layout = "markdown-table"
+    read.header[:0] = outside
+    counts = read.line_counts
+    read.line_counts = line_counts(
+        speech=counts["speech"],
+        speaker=counts["speaker"],
+        header=counts["header"] + len(outside),
+        ignored=counts["ignored"] + len(rules),
+    )
+    return read
+
+
+def _table_cell(cell: str) -> str:
+    cell = " ".join(cell.replace("\\|", "|").split())
+    emphasis = _EMPHASIS.match(cell)
+    return emphasis[2].strip() if emphasis else cell
 
 
 def read_csv(text: str, *, filename: str = "") -> ReadLayout:
@@ -451,7 +500,15 @@ def _fill(turn: LabelledTurn, cells: list[str], columns: _Columns) -> None:
     if columns.firm is not None and not turn.firm:
         turn.firm = " ".join(cells[columns.firm].split())
     if columns.role is not None and turn.role is None:
-        turn.role = role_from_word(cells[columns.role])
+        value = " ".join(cells[columns.role].split())
+        turn.role = role_from_word(value)
+        if turn.role is None and value and columns.title is None:
+            # A "Role" column that holds titles and firms ("Chief Executive Officer", "Analyst, Calder").
+            firm, title = split_rest(value)
+            turn.title = turn.title or title
+            turn.firm = turn.firm or firm
+            side = side_from_affiliation(title, firm)
+            turn.role = Role(side) if side else None
 
 
 # --- the call --------------------------------------------------------------------------------------------

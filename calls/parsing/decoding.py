@@ -96,7 +96,8 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
         text = text.translate(_TRANSLATE)
     if not ascii_only and _FULL_WIDTH.search(text):
         text = "\n".join(_fold_full_width(line) for line in text.split("\n"))
-    if len(_HTML_BLOCK.findall(text[:20000])) >= 5:
+    # An XML feed may use HTML's tag names (<section>, <p>): it is read as XML, not stripped as a page.
+    if len(_HTML_BLOCK.findall(text[:20000])) >= 5 and not _XML_DATA.match(text):
         text = _html_to_text(text)
         warnings.append(ParseWarning(0, "the file is HTML; its tags were removed"))
     if not text.strip():
@@ -109,6 +110,7 @@ _HTML_BLOCK = re.compile(
     r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|table|section|article)\b[^>]*>", re.IGNORECASE
 )
 _HTML_TAG = re.compile(r"<[^>]{1,500}>")
+_XML_DATA = re.compile(r"\s*<\?xml\b(?![^<]*<!DOCTYPE\s+html)(?!.{0,2000}<html\b)", re.IGNORECASE | re.DOTALL)
 
 
 def _html_to_text(text: str) -> str:

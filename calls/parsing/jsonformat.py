@@ -156,14 +156,25 @@ def read_json(text: str, *, filename: str = "") -> ReadLayout:
     except RecursionError:
         raise TranscriptError("the JSON nests too deeply to be a transcript") from None
     except ValueError as error:
-        raise TranscriptError(f"the file looks like JSON but does not parse: {error}") from None
+        data = _json_lines(text)
+        if data is None:
+            raise TranscriptError(f"the file looks like JSON but does not parse: {error}") from None
     if not isinstance(data, dict | list):
         raise TranscriptError(
             f"expected a JSON object holding the transcript's turns or text; the file holds {_kind(data)}"
         )
+    return read_structure(data, _Strings(text))
+
+
+def read_structure(data: dict | list, strings: _Strings | None = None) -> ReadLayout:
+    """Read a transcript's nested structure (parsed JSON, or XML as dicts and lists) into turns.
+
+    `strings` locates the raw strings in the file's lines for the line counts; without it (XML) the
+    caller counts the lines.
+    """
     walk = _Walk()
     walk.run(data)
-    strings = _Strings(text)
+    strings = strings or _Strings("")
     fields: dict[str, str] = {}
     for *_where, name, value in sorted(walk.facts, key=lambda fact: fact[:3]):
         add_field(fields, name, value)
@@ -197,6 +208,22 @@ def read_json(text: str, *, filename: str = "") -> ReadLayout:
         f"'name') and a text (such as 'speech' or 'text'), or a string field holding the transcript; "
         f"the file holds {_kind(data)}"
     )
+
+
+def _json_lines(text: str) -> list | None:
+    """JSON Lines (one object per line, a row per paragraph) read as the list of its objects."""
+    rows = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(row, dict):
+            return None
+        rows.append(row)
+    return rows if len(rows) >= 2 else None
 
 
 def _kind(data: object, *, inner: bool = False) -> str:
@@ -397,7 +424,32 @@ def _turn_entries(items: list, walk: _Walk) -> list[_Entry | None] | None:
         return None
     if all(entry.label and section_from_words(entry.label) for entry in found):
         return None  # {"name": "Presentation", "text": ...}: sections, not speakers
+    for name, value in _constant_fields(objects).items():
+        # One row per paragraph, each repeating the call ({"company": ..., "ticker": ...}): what every
+        # row says alike is the call's, and a "company" said alike by the operator too is no one's firm.
+        walk.facts.append((_MAX_DEPTH + 1, walk.order, 0, name, value))
+        if name == "company":
+            for entry in found:
+                if entry.firm == value:
+                    entry.firm = ""
     return entries
+
+
+def _constant_fields(objects: list[dict]) -> dict[str, str]:
+    if len(objects) < 2:
+        return {}
+    first = _normalised(objects[0])
+    candidates = {
+        key: _scalar(value)
+        for key, value in first.items()
+        if field_name(key) and not isinstance(value, dict | list) and _scalar(value)
+    }
+    for item in objects[1:]:
+        if not candidates:
+            break
+        keys = _normalised(item)
+        candidates = {key: text for key, text in candidates.items() if _scalar(keys.get(key)) == text}
+    return {field_name(key): " ".join(text.split()) for key, text in candidates.items()}
 
 
 def _entry(item: dict, walk: _Walk) -> _Entry | None:

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calls.parsing import parse_transcript
 from calls.parsing.blocks import read_field_blocks
-from calls.parsing.csvformat import looks_like_csv, read_csv
+from calls.parsing.csvformat import looks_like_csv, read_csv, read_markdown_table
 from calls.parsing.jsonformat import read_json
 from calls.parsing.model import ReadLayout, Role, Section, TranscriptError
+from calls.parsing.xmlformat import read_xml
 from tests.archive import ROOT, norm
 
 LAYOUTS = ROOT.parent / "shared" / "corpus" / "layouts"
@@ -457,7 +459,7 @@ def only_transcript_errors(reader, text: str) -> None:
 @FAST
 @given(texts)
 def test_readers_raise_nothing_but_transcript_error_on_arbitrary_text(text):
-    for reader in (read_json, read_csv, read_field_blocks):
+    for reader in (read_json, read_csv, read_field_blocks, read_xml, read_markdown_table):
         only_transcript_errors(reader, text)
     assert isinstance(looks_like_csv(text), bool)
 
@@ -510,3 +512,102 @@ def test_every_structured_corpus_file_is_read(layouts_dir):
             for speaker in facts.get("speakers", []):
                 assert norm(speaker["name"]) in names, f"{path.name}: {speaker['name']} missing"
     assert seen == 16
+
+
+# --- Markdown tables, JSON Lines, XML ---------------------------------------------------------------------
+
+MARKDOWN_TABLE = """# Zephyr Bio (ZPHB) - Q1 2024 Earnings Call
+
+| Speaker | Role | Remarks |
+|:--------|------|---------|
+| Operator | | Welcome to the Zephyr Bio first quarter 2024 call. |
+| **Ann Roe** | Chief Executive Officer | Enrollment is complete \\| on time. |
+| Operator | | Our first question comes from Sam Lee with Calder Partners. |
+| Sam Lee | Analyst, Calder Partners | When is the data? |
+| Ann Roe | Chief Executive Officer | In the fourth quarter. |
+"""
+
+
+def test_a_markdown_table_of_speaker_rows_with_titles_in_its_role_column():
+    read = read_markdown_table(MARKDOWN_TABLE)
+    assert read is not None and read.layout == "markdown-table"
+    assert_accounted(read, MARKDOWN_TABLE)
+    transcript = parse_transcript(MARKDOWN_TABLE)
+    assert (transcript.company, transcript.ticker, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Zephyr Bio", "ZPHB", 2024, 1,
+    )  # fmt: skip
+    ann = transcript.turns[1]
+    assert (ann.name, ann.title, ann.role) == ("Ann Roe", "Chief Executive Officer", Role.EXECUTIVE)
+    assert ann.paragraphs[0].text == "Enrollment is complete | on time."
+    sam = next(speaker for speaker in transcript.speakers if speaker.name == "Sam Lee")
+    assert (sam.title, sam.firm, sam.role) == ("Analyst", "Calder Partners", Role.ANALYST)
+    assert [exchange.questioner for exchange in transcript.exchanges] == ["Sam Lee"]
+    assert read_markdown_table("| just | one |\n| row | here |\n") is None  # no rule under a header
+
+
+def test_json_lines_one_row_per_paragraph_repeating_the_call():
+    rows = [
+        {"company": "Zephyr Power", "ticker": "ZPW", "fiscal_year": 2022, "fiscal_quarter": 2,
+         "speaker": speaker, "section": section, "text": text}
+        for speaker, section, text in [
+            ("Operator", "presentation", "Welcome to the call."),
+            ("Ann Roe", "presentation", "Rates were approved."),
+            ("Operator", "qa", "Our first question comes from Sam Lee of Calder Partners."),
+            ("Sam Lee", "qa", "What is the capex plan?"),
+            ("Ann Roe", "qa", "About 2 billion."),
+        ]
+    ]  # fmt: skip
+    text = "\n".join(json.dumps(row) for row in rows) + "\n"
+    transcript = parse_transcript(text)
+    assert (transcript.company, transcript.ticker, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Zephyr Power", "ZPW", 2022, 2,
+    )  # fmt: skip
+    # The company every row repeats is the call's, not the firm of whoever speaks.
+    assert {speaker.name: speaker.firm for speaker in transcript.speakers} == {
+        "Operator": "", "Ann Roe": "", "Sam Lee": "Calder Partners",
+    }  # fmt: skip
+    with pytest.raises(TranscriptError, match="does not parse"):
+        read_json('{"speaker": "Ann Roe", "text": "Hi."}\nnot json\n')
+
+
+XML_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<transcript company="Zephyr Mining Ltd" ticker="ZMN" quarter="3" year="2021">
+  <section name="Presentation">
+    <turn speaker="Operator">Welcome to the Zephyr Mining third quarter 2021 call.</turn>
+    <turn speaker="Ann Roe" title="President and CEO"><p>Output rose.</p><p>Costs fell.</p></turn>
+  </section>
+  <section name="Question and Answer">
+    <turn speaker="Operator">The first question is from Sam Lee of Calder Partners.</turn>
+    <turn speaker="Sam Lee" firm="Calder Partners">What about the smelter?</turn>
+    <turn speaker="Ann Roe" title="President and CEO">It restarts in January.</turn>
+  </section>
+  <section name="Question and Answer"><div>x</div><p>y</p><section/></section>
+</transcript>
+"""
+
+
+def test_an_xml_feed_is_read_by_its_element_and_attribute_names():
+    transcript = parse_transcript(XML_FEED)
+    assert (transcript.company, transcript.ticker, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Zephyr Mining Ltd", "ZMN", 2021, 3,
+    )  # fmt: skip
+    ann = transcript.turns[1]
+    assert (ann.name, ann.title, [p.text for p in ann.paragraphs]) == (
+        "Ann Roe", "President and CEO", ["Output rose.", "Costs fell."],
+    )  # fmt: skip
+    assert [(turn.name, turn.section) for turn in transcript.turns[2:]] == [
+        ("Operator", Section.QA), ("Sam Lee", Section.QA), ("Ann Roe", Section.QA),
+    ]  # fmt: skip
+    assert [(exchange.questioner, exchange.firm) for exchange in transcript.exchanges] == [
+        ("Sam Lee", "Calder Partners")
+    ]
+    counts = read_xml(XML_FEED).line_counts
+    assert counts["read"] == sum(1 for line in XML_FEED.split("\n") if line.strip())
+
+
+def test_xml_that_declares_entities_or_does_not_parse_is_refused():
+    bomb = '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa">]><t speaker="A B">&a;</t>'
+    with pytest.raises(TranscriptError, match="declares entities"):
+        parse_transcript(bomb)
+    with pytest.raises(TranscriptError, match="does not parse"):
+        read_xml('<?xml version="1.0"?><transcript><turn speaker="A">x</transcript>')
