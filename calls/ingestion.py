@@ -145,14 +145,6 @@ def company_name_keys(transcript: Transcript) -> set[str]:
     return {company_key(transcript), slugify(transcript.company)[:200]} - {""}
 
 
-def ticker_alias(ticker: str) -> str:
-    """How a former ticker (of a company merged into another) is kept among the aliases.
-
-    Prefixed so that a ticker never passes for a name key ("ACME" the ticker, "acme" the name).
-    """
-    return f"ticker:{ticker.upper()}"
-
-
 def transcript_summary(transcript: Transcript, *, file: str) -> dict:
     """The per-file JSON object of `ingest --dry-run --json` (a public interface: extend, never rename)."""
     return {

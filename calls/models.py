@@ -230,7 +230,7 @@ class Utterance(models.Model):
     text = models.TextField()
     translation = models.TextField(blank=True)
     # Chinese written as overlapping bigrams, folded to Simplified, computed in Python by the import
-    # service (search/chinese.py): PostgreSQL's parser cannot split Chinese words by itself.
+    # service (calls/text.py): PostgreSQL's parser cannot split Chinese words by itself.
     cjk_terms = models.TextField(blank=True, editable=False)
     search_en = models.GeneratedField(
         expression=SearchVector("text", config="english"),

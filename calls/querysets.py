@@ -2,8 +2,13 @@
 
 from django.db import models
 
-from calls.ingestion import company_display_name, company_name_keys, ticker_alias
-from calls.parsing import TranscriptError
+
+def ticker_alias(ticker: str) -> str:
+    """How a former ticker (of a company merged into another) is kept among a company's aliases.
+
+    Prefixed so that a ticker never passes for a name key ("ACME" the ticker, "acme" the name).
+    """
+    return f"ticker:{ticker.upper()}"
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -15,28 +20,21 @@ class CompanyQuerySet(models.QuerySet):
             .order_by("name")
         )
 
-    def for_transcript(self, transcript):
-        """The stored company a parsed transcript belongs to, or None when it is a new one.
+    def by_name_or_ticker(self, *, names: set[str], ticker: str) -> list:
+        """The companies known by one of these name keys, or holding this ticker now or as a former one.
 
-        The ticker decides when both sides have one: the company with the file's ticker (or with it
-        as a former ticker) is the one, and a company with another ticker never is, whatever its
-        name. Otherwise the names must agree once legal forms are dropped (`company_name_keys`).
-        Raises TranscriptError when the file cannot be placed: it names no company and no company
-        has its ticker, or it gives no ticker and its name fits companies with different tickers.
+        Which of them a file belongs to is decided by calls.services.company_for_transcript.
         """
-        ticker = transcript.ticker.strip().upper()
-        names = company_name_keys(transcript)
         condition = models.Q(slug__in=names) | models.Q(aliases__overlap=list(names))
         if ticker:
             condition |= models.Q(ticker__iexact=ticker) | models.Q(aliases__contains=[ticker_alias(ticker)])
-        candidates = list(self.filter(condition).order_by("pk")) if names or ticker else []
-        return _choose_company(
-            candidates,
-            ticker=ticker,
-            names=names,
-            written=company_display_name(transcript),
-            part=transcript.part,
-        )
+        return list(self.filter(condition).order_by("pk")) if names or ticker else []
+
+    def for_transcript(self, transcript):
+        """Kept for uploads/preview.py: use calls.services.company_for_transcript."""
+        from calls.services import company_for_transcript
+
+        return company_for_transcript(transcript)
 
     def at_former_address(self, slug: str):
         """The company a slug no company has now leads to (a company merged into it), or None.
@@ -69,44 +67,6 @@ class UtteranceQuerySet(models.QuerySet):
     def for_results_page(self):
         """What a list of hits shows: call, company and speaker in the same query."""
         return self.select_related("call__company", "speaker")
-
-
-class CompanyUnknown(TranscriptError):
-    """The file names no company, and no stored company has its ticker (yet: see `ingest`)."""
-
-
-def _holds_ticker(company, ticker: str) -> bool:
-    return company.ticker.upper() == ticker or ticker_alias(ticker) in company.aliases
-
-
-def _choose_company(candidates: list, *, ticker: str, names: set[str], written: str, part: str):
-    """Which of the companies found by name or ticker a transcript belongs to (see for_transcript)."""
-    if ticker:
-        by_ticker = [company for company in candidates if _holds_ticker(company, ticker)]
-        if len(by_ticker) > 1:
-            # One ticker on two exchanges, or a merge left to do: the name may still tell them apart.
-            named = [c for c in by_ticker if c.slug in names or names & set(c.aliases)]
-            if len(named) != 1:
-                listed = " or ".join(str(company) for company in by_ticker)
-                raise TranscriptError(
-                    f"the ticker {ticker} is that of {listed}: give the company with --company"
-                )
-            by_ticker = named
-        if by_ticker:
-            return by_ticker[0]
-        # Different tickers are different companies, even under one name.
-        candidates = [company for company in candidates if not company.ticker]
-    if not names:
-        # Refused rather than stored under the ticker: a company named "AAPL" would keep that name's
-        # slug in its URLs for good, even once the presentation half says "Apple Inc.".
-        where = f"no stored company has the ticker {ticker}" if ticker else "it gives no ticker either"
-        first = "import the call's presentation half first (it names the company), or "
-        first = first if part == "qa" else ""
-        raise CompanyUnknown(f"the file names no company and {where}: {first}give the company with --company")
-    if len(candidates) > 1:
-        listed = " or ".join(str(company) for company in candidates)
-        raise TranscriptError(f"“{written}” could be {listed}: give the ticker with --ticker")
-    return candidates[0] if candidates else None
 
 
 class UtteranceManager(models.Manager.from_queryset(UtteranceQuerySet)):

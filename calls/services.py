@@ -13,15 +13,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
 from calls import people as people_rules
-from calls.ingestion import (
-    LoadedTranscript,
-    company_display_name,
-    company_key,
-    company_name_keys,
-    ticker_alias,
-)
+from calls.ingestion import LoadedTranscript, company_display_name, company_key, company_name_keys
 from calls.models import PARTS, Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.parsing import Transcript, TranscriptError
+from calls.querysets import ticker_alias
 from calls.signals import utterances_refreshed
 from calls.text import chinese_terms
 
@@ -354,12 +349,72 @@ def companies_delete(*, company_ids: Iterable[int]) -> None:
     Company.objects.filter(pk__in=company_ids).delete()
 
 
+class CompanyUnknown(TranscriptError):
+    """The file names no company, and no stored company has its ticker (yet: see `ingest`)."""
+
+
+def company_for_transcript(transcript: Transcript) -> Company | None:
+    """The stored company a parsed transcript belongs to, or None when it is a new one.
+
+    The ticker decides when both sides have one: the company with the file's ticker (or with it
+    as a former ticker) is the one, and a company with another ticker never is, whatever its
+    name. Otherwise the names must agree once legal forms are dropped (`company_name_keys`).
+    Raises TranscriptError when the file cannot be placed: it names no company and no company
+    has its ticker, or it gives no ticker and its name fits companies with different tickers.
+    """
+    ticker = transcript.ticker.strip().upper()
+    names = company_name_keys(transcript)
+    return _choose_company(
+        Company.objects.by_name_or_ticker(names=names, ticker=ticker),
+        ticker=ticker,
+        names=names,
+        written=company_display_name(transcript),
+        part=transcript.part,
+    )
+
+
+def _holds_ticker(company: Company, ticker: str) -> bool:
+    return company.ticker.upper() == ticker or ticker_alias(ticker) in company.aliases
+
+
+def _choose_company(
+    candidates: list[Company], *, ticker: str, names: set[str], written: str, part: str
+) -> Company | None:
+    """Which of the companies found by name or ticker a transcript belongs to (see company_for_transcript)."""
+    if ticker:
+        by_ticker = [company for company in candidates if _holds_ticker(company, ticker)]
+        if len(by_ticker) > 1:
+            # One ticker on two exchanges, or a merge left to do: the name may still tell them apart.
+            named = [c for c in by_ticker if c.slug in names or names & set(c.aliases)]
+            if len(named) != 1:
+                listed = " or ".join(str(company) for company in by_ticker)
+                raise TranscriptError(
+                    f"the ticker {ticker} is that of {listed}: give the company with --company"
+                )
+            by_ticker = named
+        if by_ticker:
+            return by_ticker[0]
+        # Different tickers are different companies, even under one name.
+        candidates = [company for company in candidates if not company.ticker]
+    if not names:
+        # Refused rather than stored under the ticker: a company named "AAPL" would keep that name's
+        # slug in its URLs for good, even once the presentation half says "Apple Inc.".
+        where = f"no stored company has the ticker {ticker}" if ticker else "it gives no ticker either"
+        first = "import the call's presentation half first (it names the company), or "
+        first = first if part == "qa" else ""
+        raise CompanyUnknown(f"the file names no company and {where}: {first}give the company with --company")
+    if len(candidates) > 1:
+        listed = " or ".join(str(company) for company in candidates)
+        raise TranscriptError(f"“{written}” could be {listed}: give the ticker with --ticker")
+    return candidates[0] if candidates else None
+
+
 def company_get_or_create(transcript: Transcript) -> Company:
-    """The company a transcript belongs to (see CompanyQuerySet.for_transcript), created when new.
+    """The company a transcript belongs to (see company_for_transcript), created when new.
 
     Raises TranscriptError when the transcript cannot be placed.
     """
-    company = Company.objects.for_transcript(transcript)
+    company = company_for_transcript(transcript)
     ticker = transcript.ticker.strip().upper()
     if company is None:
         company = Company(

@@ -16,8 +16,7 @@ from django.db import DatabaseError
 from calls.ingestion import CallFacts, load_transcript_file, transcript_summary
 from calls.models import PART_LABELS
 from calls.parsing import TranscriptError
-from calls.querysets import CompanyUnknown
-from calls.services import call_import
+from calls.services import CompanyUnknown, call_import
 
 # How many warnings a --strict failure lists in its message (the rest are counted).
 _STRICT_LISTED = 3
