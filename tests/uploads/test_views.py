@@ -1,5 +1,7 @@
 """The upload pages against a real PostgreSQL: who may use them, preview, corrections, store, failures."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase, override_settings
@@ -397,3 +399,89 @@ class AdminRecordTests(UploadPagesTestCase):
         self.assertEqual(
             (upload.status, upload.call, upload.call_label), ("stored", None, "Northwind Optical Q3 2023")
         )
+
+
+class CorrectionsOfAStoredFileTests(UploadPagesTestCase):
+    """The very file already stored, corrected in its preview: the corrections are stored."""
+
+    REPRESENTATIVE = "Unidentified Company Representative"
+
+    def pending_while_stored(self) -> tuple[Upload, object]:
+        """An upload of BILINGUAL left pending while the same file is imported, and its preview."""
+        upload = self.upload_sample(BILINGUAL)
+        ingest(BILINGUAL)  # someone else, meanwhile
+        preview = self.client.get(upload.get_absolute_url())
+        self.assertContains(preview, 'data-outcome="unchanged"')
+        self.assertNotContains(preview, 'value="store"')
+        return upload, preview
+
+    def roles_on_the_call_page(self) -> set[str]:
+        """The roles of the representative's turns as the call's page shows them (its turn headings)."""
+        page = self.client.get(Call.objects.get().get_absolute_url()).content.decode()
+        headings = re.findall(r'<h3 class="speaker">(.*?)</h3>', page, flags=re.DOTALL)
+        turns = [heading for heading in headings if self.REPRESENTATIVE in heading]
+        self.assertTrue(turns)
+        return {re.search(r'data-role="([^"]+)"', turn)[1] for turn in turns}
+
+    def test_a_corrected_role_and_name_are_stored(self):
+        upload, preview = self.pending_while_stored()
+        old = Call.objects.get()
+        self.assertEqual(self.roles_on_the_call_page(), {"executive"})  # as parsed
+        data = preview_data(
+            preview,
+            "refresh",
+            roles={self.REPRESENTATIVE: "unknown"},
+            names={"Dana Whitfield": "Dana J. Whitfield"},
+        )
+
+        response = self.client.post(upload.get_absolute_url(), data, follow=True)
+
+        self.assertContains(response, 'data-outcome="corrections"')
+        self.assertContains(response, "Store the corrections")
+        self.client.post(upload.get_absolute_url(), preview_data(response, "store"))
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, "replaced")
+        call = Call.objects.get()
+        self.assertEqual(call.get_absolute_url(), old.get_absolute_url())
+        self.assertEqual(self.roles_on_the_call_page(), {"unknown"})
+        self.assertEqual(
+            set(call.utterances.filter(turn__name=self.REPRESENTATIVE).values_list("role", flat=True)),
+            {"unknown"},
+        )
+        self.assertTrue(call.turns.filter(name="Dana J. Whitfield").exists())
+        self.assertFalse(call.turns.filter(name="Dana Whitfield").exists())
+
+        # The same file again is the file as stored, with its corrections: unchanged, nothing undone.
+        self.upload(sample(BILINGUAL))
+        again = Upload.objects.latest("pk")
+        self.assertEqual((again.status, again.call), ("unchanged", call))
+        self.assertEqual(len(again.corrections), 2)
+        self.assertEqual(Call.objects.get().pk, call.pk)
+        self.assertEqual(self.roles_on_the_call_page(), {"unknown"})
+
+    def test_without_corrections_it_is_still_unchanged(self):
+        upload, preview = self.pending_while_stored()
+        stored, roles = Call.objects.get(), self.roles_on_the_call_page()
+
+        response = self.client.post(upload.get_absolute_url(), preview_data(preview, "store"), follow=True)
+
+        self.assertContains(response, "unchanged.")
+        upload.refresh_from_db()
+        self.assertEqual((upload.status, upload.call), ("unchanged", stored))
+        self.assertEqual(Call.objects.get().pk, stored.pk)
+        self.assertEqual(self.roles_on_the_call_page(), roles)
+
+    def test_a_correction_undone_in_the_preview_is_unchanged_again(self):
+        upload, preview = self.pending_while_stored()
+        url = upload.get_absolute_url()
+        (role,) = self.roles_on_the_call_page()
+        corrected = self.client.post(
+            url, preview_data(preview, "refresh", roles={self.REPRESENTATIVE: "unknown"}), follow=True
+        )
+        self.assertContains(corrected, 'data-outcome="corrections"')
+        undone = self.client.post(
+            url, preview_data(corrected, "refresh", roles={self.REPRESENTATIVE: role}), follow=True
+        )
+        self.assertContains(undone, 'data-outcome="unchanged"')
+        upload.refresh_from_db()
+        self.assertEqual(upload.corrections, [])
