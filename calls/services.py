@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
@@ -105,7 +105,22 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     A different file for a company and period already stored replaces that call. One half of a call
     split in two files (`Transcript.part`) joins the call holding the other half, in either order,
     or replaces only its own half. Raises TranscriptError when the file cannot be placed.
+
+    Two imports at once of the same new file: the one that commits second finds the call stored
+    and reports it `unchanged`, as it would have coming second.
     """
+    try:
+        with transaction.atomic():  # a savepoint: what this attempt wrote goes, the caller's stays
+            return _import(loaded)
+    except IntegrityError:
+        # Another transaction stored the same company, call or speaker meanwhile: our insert waited
+        # on its unique key until it committed, then failed. Each statement sees committed rows
+        # (READ COMMITTED), so a second attempt finds them and decides as if it had come second.
+        with transaction.atomic():
+            return _import(loaded)
+
+
+def _import(loaded: LoadedTranscript) -> ImportResult:
     transcript = loaded.transcript
     company = company_get_or_create(transcript)
     existing = (
