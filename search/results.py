@@ -37,6 +37,7 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     message: str = ""
+    total_is_exact: bool = True  # the counts are exact today; an estimate would say so here
 
 
 def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:

@@ -55,7 +55,7 @@ def search_api(request):
     payload = {
         "query": result.query,
         "total": result.total,
-        "total_is_exact": True,
+        "total_is_exact": result.total_is_exact,
         "page": result.page,
         "pages": result.pages,
         "results": [_hit_json(request, hit) for hit in result.hits],

@@ -180,6 +180,29 @@ class SearchTests(TestCase):
             self.assertLessEqual(len(queries), 8, params)
             self.assertLessEqual(len(response.context["result"].hits), 20)
 
+    def test_queries_per_page_are_pinned(self):
+        # A first request, then the same again (its counts and ids remembered): as measured when the
+        # search was split into modules. Lower is fine; never raise these silently.
+        pinned = [
+            ({"q": "revenue"}, 6, 4),
+            ({"q": "營收 SECaaS", "company": "allot"}, 8, 5),
+            ({"q": "the"}, 4, 3),
+            ({}, 4, 2),
+            ({"role": "analyst"}, 5, 2),
+            ({"q": "revenue", "company": "allot", "role": "analyst", "year": "2013"}, 10, 5),
+            ({"q": "margin", "lang": "zh"}, 5, 3),
+            ({"q": "revenue", "speaker": "nosuch"}, 5, 4),
+            ({"q": "revenue", "page": "3"}, 6, 4),
+        ]
+        for url in ("/search/", "/api/search/"):
+            for params, first, again in pinned:
+                forget_all()
+                with self.subTest(url=url, params=params):
+                    with self.assertNumQueries(first):
+                        self.client.get(url, params)
+                    with self.assertNumQueries(again):
+                        self.client.get(url, params)
+
     def test_browsing_without_a_query_lists_newest_first(self):
         data = self.api(role="analyst")
         years = [hit["fiscal_year"] for hit in data["results"]]
