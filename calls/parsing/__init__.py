@@ -287,6 +287,8 @@ def fill_metadata(transcript: Transcript, found: CallMetadata) -> None:
         transcript.warnings.append(ParseWarning(0, "company name not found"))
     if transcript.fiscal_year is None:
         transcript.warnings.append(ParseWarning(0, "fiscal period not found"))
+    if found.period_note:
+        transcript.warnings.append(ParseWarning(0, found.period_note))
 
 
 _NAME_WORDS = re.compile(r"[a-z0-9]+")

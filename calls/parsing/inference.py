@@ -331,7 +331,7 @@ _SENTENCE_END = re.compile(
 )
 _INTRO_CUE = re.compile(
     r"\bintroduce\b|\bhost\b|\bhere\s+(?:today|with\s+me)\b|\bwith\s+me\b|\bjoining\s+(?:me|us|today)\b|"
-    r"\bjoined\s+by\b|"
+    r"\bjoined\s+by\b|\bpresenting\s+(?:today|are|is|with)\b|\bon\s+the\s+call\s+(?:today\s+)?(?:are|is|with)\b|"
     r"\bturn\s+(?:the\s+)?(?:call|conference|floor|it)\s+over\s+to\b|"
     r"\b(?:hand|pass)\s+(?:the\s+(?:call|conference|floor)\s+|it\s+)?(?:over\s+)?to\b",
     re.IGNORECASE,
@@ -340,7 +340,7 @@ _INTRO_CUE = re.compile(
 # these known ones, so that "our customer, John Deere" is never read as a title.
 _ONE_SPOKEN_TITLE = (
     r"(?:(?:senior|executive|group)\s+)?vice\s+president(?:\s+(?:of|for)\s+investor\s+relations)?|"
-    r"chief\s+(?:\w+\s+){1,2}officer|president|"
+    r"chief\s+(?:\w+\s+){1,2}officer|chief\s+executive|president|"
     r"(?:head|director|manager)\s+of\s+investor\s+relations|"
     r"investor\s+relations\s+(?:director|manager|officer)|treasurer|controller|general\s+counsel|"
     r"chair(?:man|woman|person)?|ceo|cfo|coo|cto"

@@ -38,6 +38,7 @@ class CallMetadata:
     title: str = ""
     part: str = ""  # "presentation" | "qa" | "" (the file is one half of a split call)
     period_conflict: str = ""
+    period_note: str = ""  # how a period not written as a quarter was read ("Interim Results 2023")
     header_lines: set[int] = field(default_factory=set)
 
 
@@ -100,6 +101,34 @@ def _periods(text: str) -> list[_Period]:
 
 def _first_period(text: str) -> _Period | None:
     return next(iter(_periods(text)), None)
+
+
+# Calls of companies that report by half year: "Interim Results 2023", "H1 2023", "Full Year 2023
+# Results", "FY2023 Results". Read only from a title, never from speech ("our full year 2024 guidance").
+_Y = r"(?:19|20)\d{2}"
+_HALF = r"(?:h1|1h|first[\s-]+half(?:[\s-]+year)?|half[\s-]+year(?:ly)?|interim|semi[\s-]?annual)"
+_SECOND_HALF = r"(?:h2|2h|second[\s-]+half)"
+_FULL = r"(?:full[\s-]+year|fiscal[\s-]+year|annual|fy|year[\s-]+end|preliminary)"
+_OF = r"(?:[\s_-]*(?:results?|fiscal(?:[\s-]+year)?|of|fy))*[\s_'’-]*"
+_HALF_OR_FULL_YEAR = re.compile(
+    rf"(?<![a-z0-9])(?:(?P<half>{_HALF})|(?P<second>{_SECOND_HALF})|(?P<full>{_FULL})){_OF}(?P<y>{_Y})(?!\d)"
+    rf"|(?<!\d)(?P<y2>{_Y})[\s_-]+(?:(?P<half2>{_HALF})|(?P<second2>{_SECOND_HALF})|(?P<full2>{_FULL}))\b",
+    re.IGNORECASE,
+)
+
+
+def _half_or_full_year(text: str) -> tuple[_Period, str] | None:
+    """The quarter a half-year or full-year results call stands for, and a note saying so."""
+    m = _HALF_OR_FULL_YEAR.search(text)
+    if m is None:
+        return None
+    year = int(m["y"] or m["y2"])
+    if m["half"] or m["half2"]:
+        quarter, said = 2, "a first half"
+    else:
+        quarter, said = 4, "a second half" if (m["second"] or m["second2"]) else "a full year"
+    note = f"the title names {said} ('{m.group().strip()}'): filed as Q{quarter} {year}, the quarter it ends"
+    return _Period(m.start(), m.end(), year, quarter), note
 
 
 def _fmt(year: object, quarter: object) -> str:
@@ -227,7 +256,9 @@ def _title_facts(line: str) -> dict[str, object] | None:
     found = _find_date(text)
     if found and found[1] == 0:  # "APRIL 20, 2023 / 6:00AM, 2330.TW - Q1 2023 ..."
         text = re.sub(r"^[\s/,]*(?:\d{1,2}:\d{2}\s*(?:[AP]M)?\s*[A-Z]{0,4})?[\s,]*", "", text[found[2] :])
-    period = _first_period(text)
+    period, note = _first_period(text), ""
+    if period is None and (half_or_full := _half_or_full_year(text)):
+        period, note = half_or_full
     if (
         period is not None
         and _EURO_TITLE.search(text)
@@ -240,6 +271,8 @@ def _title_facts(line: str) -> dict[str, object] | None:
     if period is None or not _CALL_WORD.search(text) or len(lower) > 1:  # titles capitalise their words
         return None
     facts: dict[str, object] = {"year": period.year, "quarter": period.quarter, "date": found and found[0]}
+    if note:
+        facts["period_note"] = note
     paren, ric = _PAREN_TICKER.search(text), _RIC.match(text)
     if paren and paren.start() <= period.start:
         company, facts["ticker"] = text[: paren.start()], _ticker(paren["a"], paren["b"])
@@ -247,7 +280,8 @@ def _title_facts(line: str) -> dict[str, object] | None:
         if ric:  # Refinitiv's RIC; the US exchange suffixes (.N, .OQ) are no part of the ticker
             facts["ticker"] = re.sub(r"\.(?:N|O|OQ|A|K|P)$", "", ric["ric"])
         company = text[ric.end() if ric else 0 : period.start]
-        if not company.strip(" -–:|,"):  # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"
+        if not company.strip(" -–:|,") and not note:
+            # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"
             call = _CALL_WORD.search(text, period.end)
             company = text[period.end : call.start() if call else period.end]
     company = company.strip(" -–—:|,")
@@ -506,12 +540,12 @@ _LEGAL_NAME = re.compile(
 )
 
 
-def _name_line(header: list[tuple[int, str]]) -> str:
+def _name_line(header: list[tuple[int, str]]) -> tuple[int, str]:
     """A title page's line that is only the company's legal name ("Acme Precision Co., Ltd.")."""
-    for _, text in header[:6]:
+    for number, text in header[:6]:
         if _LEGAL_NAME.match(text) and not re.search(r"\d", text) and len(text.split()) <= 8:
-            return text
-    return ""
+            return number, text
+    return 0, ""
 
 
 def find_metadata(
@@ -536,13 +570,16 @@ def find_metadata(
     def first(key: str, *sources: dict[str, object]) -> object:
         return next((s[key] for s in sources if s.get(key)), None)
 
+    name_line = _name_line(header)
     result.company = str(
         first("company", given, labels, *titles)
         or welcome_company
-        or _name_line(header)
+        or name_line[1]
         or named.get("company")
         or ""
     )
+    if name_line[1] and result.company == name_line[1]:
+        result.header_lines.add(name_line[0])
     holder = next((m["c"].strip(" ,") for _, text in header if (m := _COPYRIGHT.search(text))), "")
     if result.company and holder.casefold().startswith(result.company.casefold()) and _plausible(holder):
         result.company = holder  # a brand in the title ("Citi"), the legal name in the footer
@@ -584,6 +621,8 @@ def find_metadata(
         (int(year) if year else None),
         (int(quarter) if quarter else None),
     )
+    if title.get("period_note") and (title.get("year"), title.get("quarter")) == (year, quarter):
+        result.period_note = str(title["period_note"])
 
     given_date, label_date = _find_date(given.get("date", "")), _find_date(str(labels.get("date", "")))
     result.held_on = (

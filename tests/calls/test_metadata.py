@@ -434,3 +434,29 @@ def test_never_raises(lines, opening, filename, fields):
 )
 def test_quarters_as_european_and_latin_american_calls_write_them(text, expected):
     assert period(meta(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected", "said"),
+    [
+        ("Zephyr plc Full Year 2023 Results Conference Call", (2023, 4), "a full year"),
+        ("Zephyr plc FY2023 Results Call", (2023, 4), "a full year"),
+        ("Zephyr plc Interim Results 2023 - Analyst Call", (2023, 2), "a first half"),
+        ("Zephyr plc H1 2024 Results Webcast", (2024, 2), "a first half"),
+        ("Zephyr plc 2023 Half Year Results Call", (2023, 2), "a first half"),
+        ("Zephyr plc H2 2022 Earnings Call", (2022, 4), "a second half"),
+    ],
+)
+def test_half_and_full_year_results_calls_are_filed_under_the_quarter_they_end(title, expected, said):
+    result = meta(title)
+    assert period(result) == expected
+    assert result.company == "Zephyr plc"
+    assert said in result.period_note and f"Q{expected[1]} {expected[0]}" in result.period_note
+
+
+def test_a_quarter_beats_the_full_year_and_speech_never_gives_one():
+    both = meta("Zephyr plc Q4 and Full Year 2023 Results Call")
+    assert (period(both), both.period_note) == ((2023, 4), "")
+    welcome = "Welcome to the Zephyr call. Our full year 2024 results will follow."
+    spoken = meta("Zephyr plc", opening=(welcome,))
+    assert period(spoken) == (None, None)
