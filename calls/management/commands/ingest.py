@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 from calls.ingestion import CallFacts, load_transcript_file, transcript_summary
 from calls.models import PART_LABELS
@@ -20,6 +20,24 @@ from calls.services import CompanyUnknown, call_import
 
 # How many warnings a --strict failure lists in its message (the rest are counted).
 _STRICT_LISTED = 3
+
+
+class DatabaseUnreachable(Exception):
+    """The database stopped answering: no file after this one can be stored."""
+
+
+def _database_lost() -> bool:
+    """Whether the database no longer answers, as against having refused one file (a constraint)."""
+    try:
+        if connection.connection is not None and connection.is_usable():
+            return False
+        if connection.in_atomic_block:  # a caller's transaction (a test's): no reconnecting inside it
+            return True
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return True
+    return False
 
 
 def _date(value: str) -> datetime.date:
@@ -75,11 +93,17 @@ class Command(BaseCommand):
         # A Q&A half naming no company is tried again after the other files, where its presentation
         # may be: the halves of a call can be given in either order.
         queue = deque((path, False) for path in files)
+        lost = None
         while queue:
             path, last_try = queue.popleft()
-            report = self._ingest_one(
-                path, facts=facts, dry_run=options["dry_run"], strict=options["strict"], last_try=last_try
-            )
+            try:
+                report = self._ingest_one(
+                    path, facts=facts, dry_run=options["dry_run"], strict=options["strict"], last_try=last_try
+                )
+            except DatabaseUnreachable as error:
+                # Every file after this one would fail the same way: stop, saying what was stored.
+                lost = str(error)
+                report = {"file": str(path), "error": f"the database is unreachable: {lost}"}
             if report is None:
                 queue.append((path, True))
                 continue
@@ -87,11 +111,23 @@ class Command(BaseCommand):
             progress.clear()
             self._print(report, as_json=options["json"])
             progress.update(tally)
+            if lost is not None:
+                break
+        if lost is not None:
+            for path, _last_try in queue:
+                report = {"file": str(path), "error": "not imported: the database is unreachable"}
+                tally.add(report)
+                self._print(report, as_json=options["json"])
         progress.clear()
         # The summary goes to stderr with --json: stdout stays one JSON object per line.
         out = self.stderr if options["json"] else self.stdout
-        for line in tally.summary_lines(dry_run=options["dry_run"]):
+        for line in tally.summary_lines(dry_run=options["dry_run"], unreachable=lost is not None):
             out.write(line)
+        if lost is not None:
+            raise CommandError(
+                f"stopped: the database is unreachable ({lost}); {len(tally.stored)} of {len(files)}"
+                " file(s) stored, the others not"
+            )
         if tally.failed:
             raise CommandError(f"{len(tally.failed)} of {len(files)} file(s) could not be imported")
 
@@ -143,6 +179,11 @@ class Command(BaseCommand):
             return {"file": str(path), "error": str(error)}
         except TranscriptError as error:  # the archive cannot place it (whose call, which half)
             return {"file": str(path), "error": str(error)}
+        except (OperationalError, InterfaceError) as error:
+            if _database_lost():
+                # psycopg's message runs over lines ("Is the server running ..."): one line per file.
+                raise DatabaseUnreachable(" ".join(str(error).split()) or type(error).__name__) from error
+            return {"file": str(path), "error": f"the database refused the call: {error}".strip()}
         except DatabaseError as error:  # the file's transaction was rolled back; the others go on
             return {"file": str(path), "error": f"the database refused the call: {error}".strip()}
         report["status"] = result.status
@@ -179,6 +220,7 @@ class Tally:
     started: float = field(default_factory=time.monotonic)
     statuses: dict[str, int] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # created, replaced or unchanged: in the archive
     files: int = 0
     paragraphs: int = 0
 
@@ -190,12 +232,14 @@ class Tally:
         status = report.get("status", "parsed")
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.paragraphs += report["paragraphs"]
+        if status != "parsed":
+            self.stored.append(report["file"])
 
     def rates(self) -> str:
         seconds = max(time.monotonic() - self.started, 1e-6)
         return f"{self.files / seconds:.1f} files/s, {self.paragraphs / seconds:,.0f} paragraphs/s"
 
-    def summary_lines(self, *, dry_run: bool) -> list[str]:
+    def summary_lines(self, *, dry_run: bool, unreachable: bool = False) -> list[str]:
         seconds = time.monotonic() - self.started
         counts = (
             [("parsed", self.statuses.get("parsed", 0))]
@@ -213,6 +257,10 @@ class Tally:
             + f" ({self.files} files, {self.paragraphs:,} paragraphs in {seconds:.1f} s: {self.rates()})"
         ]
         lines += [f"  failed {file}: {error}" for file, error in self.failed]
+        if unreachable:
+            lines.append("stopped: the database is unreachable")
+            lines += [f"  stored {file}" for file in self.stored] or ["  stored nothing"]
+            lines += [f"  not stored {file}" for file, _error in self.failed]
         return lines
 
 
