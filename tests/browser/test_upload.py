@@ -112,3 +112,42 @@ def test_anonymous_user_is_refused(live_server, page):
     expect(page).to_have_url(re.compile(r"/admin/login/\?next=/admin/uploads/new/$"))
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     expect(page.get_by_label("Transcript files")).to_have_count(0)
+
+
+def test_corrections_to_a_file_already_stored_are_stored(staff, page, tmp_path):
+    # The same file twice in one batch: once the first is stored, the second is that very file.
+    copy = tmp_path / "kestrel-copy.txt"
+    copy.write_bytes(BILINGUAL.read_bytes())
+    log_in(page, staff)
+    upload(page, BILINGUAL, copy)
+    expect(page.locator("tr[data-upload]")).to_have_count(2)
+    batch = page.url
+    page.get_by_role("link", name=BILINGUAL.name).click()
+    page.get_by_role("button", name="Store the call").click()
+    expect(page.locator("[data-status]")).to_have_text(re.compile("stored", re.IGNORECASE))
+
+    page.goto(batch)
+    page.get_by_role("link", name=copy.name).click()
+    expect(page.locator("[data-outcome=unchanged]")).to_be_visible()
+    expect(page.get_by_role("button", name="Store the call")).to_have_count(0)
+    representative = page.locator('tr[data-speaker="Unidentified Company Representative"]')
+    representative.get_by_role("combobox").select_option("unknown")
+    page.get_by_role("button", name="Update the preview").click()
+
+    expect(page.locator("[data-outcome=corrections]")).to_contain_text("This very file is already stored")
+    page.get_by_role("button", name="Store the corrections").click()
+
+    expect(page.locator("[data-status]")).to_have_text(re.compile("replaced", re.IGNORECASE))
+    page.locator("[data-call-link]").click()
+    turn = page.locator("section.turn").filter(has_text="Unidentified Company Representative").first
+    expect(turn.locator(".role-badge")).to_have_attribute("data-role", "unknown")
+
+
+def test_staff_without_the_upload_permission_are_refused(live_server, page):
+    from django.contrib.auth import get_user_model
+
+    reader = get_user_model().objects.create_user("reader", password=PASSWORD, is_staff=True)
+    log_in(page, reader)
+    response = page.goto("/admin/uploads/new/")
+    assert response.status == 403
+    expect(page.get_by_label("Transcript files")).to_have_count(0)
