@@ -51,8 +51,7 @@ DOUBTS = {
 
 
 def staff_page(view):
-    """Staff only (anyone else gets the admin login page) with `uploads.add_upload` (else a 403),
-    never cached, CSRF-checked.
+    """Staff with `uploads.add_upload` only (else the login page, or a 403), never cached, CSRF-checked.
 
     Django refuses a request with more than DATA_UPLOAD_MAX_NUMBER_FILES files while parsing it,
     which the CSRF middleware does first: the page would be a bare "400 Bad Request". So the
