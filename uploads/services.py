@@ -47,19 +47,19 @@ class PreviewOutdated(UploadError):
 def refusal_needs(error: TranscriptError) -> tuple[str, tuple[str, ...]]:
     """An import refusal as (the problem, the CallFacts fields that would settle it).
 
-    Read from the error's `problem` and `needs` when calls gives them; until then from the
-    command-line hint the message ends with (`give the company with --company`), which is the only
-    place the import says which facts it lacks.
+    Read from the error's `problem` (ending with its separator, e.g. "...: ") and `needs` when
+    calls gives them; until then from the command-line hint the message ends with (`give the
+    company with --company`), the only place the import says which facts it lacks.
     """
     needs = getattr(error, "needs", None)
     if needs is not None:
         return error.problem, tuple(needs)
     message = str(error)
     hint = _HINT.search(message)
-    if hint is None or not all(option in _OPTIONS for option in re.findall(r"--\w+", hint["options"])):
+    options = re.findall(r"--\w+", hint["options"]) if hint else []
+    if not options or not all(option in _OPTIONS for option in options):
         return message, ()
-    fields = tuple(_OPTIONS[option] for option in re.findall(r"--\w+", hint["options"]))
-    return message[: hint.start()] + hint["lead"], fields
+    return message[: hint.start()] + hint["lead"], tuple(_OPTIONS[option] for option in options)
 
 
 def web_message(error: TranscriptError) -> str:
