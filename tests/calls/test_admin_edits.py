@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
-from calls.models import Call, Company, Role, Section, Speaker, Turn, Utterance
+from calls.models import Call, Company, Exchange, Role, Section, Speaker, Turn, Utterance
 from calls.parsing import Paragraph
 from calls.services import call_import
 from tests.calls.transcripts import loaded, prepared, questions
@@ -196,6 +196,15 @@ class AdminEditTests(TestCase):
         )
         self.assertEqual(list(Speaker.objects.filter(name="Anne Lee-Marsh")), [ann])
 
+    def test_a_speaker_renamed_into_another_is_refused(self):
+        ann = Speaker.objects.get(name="Ann Lee")
+        url = reverse("admin:calls_speaker_change", args=[ann.pk])
+        data = {**form_data(self.client.get(url)), "name": "Jane Roe", "firm": "Quillon Systems"}
+        response = self.client.post(url, data)
+        self.assertContains(response, "already has this name and firm")
+        ann.refresh_from_db()
+        self.assertEqual(ann.name, "Ann Lee")
+
     # A paragraph --------------------------------------------------------------------------------
 
     def test_editing_a_translation(self):
@@ -248,3 +257,15 @@ class AdminEditTests(TestCase):
         self.assertFalse(Call.objects.filter(pk=self.call.pk).exists())
         self.assertFalse(Speaker.objects.filter(name="Ann Lee").exists())
         self.assertEqual(self.search(q="backlog")["total"], 0)
+
+    def test_every_admin_page_of_the_archive_renders(self):
+        for model in (Company, Call, Speaker, Turn, Utterance, Exchange):
+            name = model._meta.model_name
+            with self.subTest(model=name):
+                self.assertEqual(self.client.get(reverse(f"admin:calls_{name}_changelist")).status_code, 200)
+                obj = model.objects.order_by("pk").first()
+                page = self.client.get(reverse(f"admin:calls_{name}_change", args=[obj.pk]))
+                self.assertEqual(page.status_code, 200)
+        # What only the import creates has no "add" page.
+        for name in ("call", "turn", "utterance", "exchange"):
+            self.assertEqual(self.client.get(reverse(f"admin:calls_{name}_add")).status_code, 403)
