@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext
 
 from calls.models import Company, Role
@@ -44,11 +44,17 @@ def _count(search, *, by: str, split: str) -> dict:
     def key(row) -> tuple:
         return (row["fiscal_year"], row.get("fiscal_quarter"))
 
+    tallies = search.filtered(UtteranceTally.objects.all()).order_by()
+    # Without a query every paragraph matches: the per-call tallies sum to the same counts, from a
+    # few dozen rows per call instead of every paragraph (as the search's facets count).
+    if search.text_query is None:
+        matched = tallies.values(*grouped).annotate(n=Sum("utterances"))
+    else:
+        matched = search.matches().order_by().values(*grouped).annotate(n=Count("*"))
     counts = defaultdict(int)
-    for row in search.matches().order_by().values(*grouped).annotate(n=Count("*")):
+    for row in matched:
         counts[key(row), row[column] if column else ALL] = row["n"]
 
-    tallies = search.filtered(UtteranceTally.objects.all()).order_by()
     calls_grouped = [*period, "company_id"] if split == "company" else period
     calls = defaultdict(int)
     for row in tallies.values(*calls_grouped).annotate(calls=Count("call_id", distinct=True)):

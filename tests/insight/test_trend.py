@@ -133,6 +133,27 @@ class TrendTests(TestCase):
         total = sum(int(line.split(",")[4]) for line in lines[1:])
         self.assertEqual(total, self.client.get("/api/search/", {"q": "revenue"}).json()["total"])
 
+    def test_without_a_query_every_paragraph_counts(self):
+        for split, column in (("none", None), ("role", "u.role"), ("company", "co.slug")):
+            data = self.trend(split=split, by="year")
+            with connection.cursor() as cursor:
+                group = f", {column}" if column else ""
+                cursor.execute(
+                    f"SELECT u.fiscal_year{group}, count(*) FROM calls_utterance u"
+                    f" JOIN calls_company co ON co.id = u.company_id GROUP BY u.fiscal_year{group}"
+                )
+                rows = cursor.fetchall()
+            if split == "none":
+                expected = Counter({(year, None, "all"): n for year, n in rows})
+            elif split == "role":
+                expected = Counter({(year, None, role): n for year, role, n in rows})
+            else:
+                top = {s["value"] for s in data["series"]} - {"other"}
+                expected = Counter()
+                for year, slug, n in rows:
+                    expected[year, None, slug if slug in top else "other"] += n
+            self.assertEqual(self.counts(data), expected, split)
+
     def test_bad_options_are_reported_not_a_500(self):
         data = self.trend(q="revenue", by="week", split="speaker")
         self.assertEqual((data["by"], data["split"]), ("quarter", "none"))
