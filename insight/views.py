@@ -53,10 +53,10 @@ def _trend(request):
 
 @require_GET
 def trend_api(request):
-    """GET /api/search/trend/: the search's matches per period (README.md; a public interface)."""
+    """GET /api/search/trend/: the search's matches per period (insight/urls.py: a public interface)."""
     search, counted, per_call, errors = _trend(request)
     if request.GET.get("format") == "csv":
-        return _trend_csv(counted, per_call)
+        return _trend_csv(counted)
     buckets = [{**bucket, "per_call": trend.per_call(bucket)} for bucket in counted["buckets"]]
     payload = {
         "query": search.query,
@@ -71,7 +71,7 @@ def trend_api(request):
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
-def _trend_csv(counted: dict, per_call: bool) -> HttpResponse:
+def _trend_csv(counted: dict) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["fiscal_year", "fiscal_quarter", "series", "label", "count", "calls", "per_call"])
