@@ -732,12 +732,35 @@ class _Reader:
             if entry.kind == "affiliation":
                 counts["speaker"] += 1
                 continue
+            if (
+                self.bilingual
+                and entry.kind == "inline"
+                and entry.speech
+                and is_cjk_line(entry.speech)
+                and previous is not None
+                and previous.kind == "inline"
+                and turns
+                and turns[-1].paragraphs
+                and not turns[-1].paragraphs[-1].translation
+            ):
+                # "Jane Doe -- 首席執行官：謝謝。" under "Jane Doe -- CEO: Thanks.": the translation,
+                # its label translated too; no new turn.
+                turns[-1].paragraphs[-1].translation = entry.speech
+                turns[-1].paragraphs[-1].translation_line = entry.line
+                counts["speech"] += 1
+                previous = None
+                continue
             if entry.kind in ("label", "inline"):
                 label = entry.label
                 # A line is counted once: "Jane Doe: Thanks." is speech, "Jane Doe" alone a label.
                 counts["speech" if entry.kind == "inline" and entry.speech else "speaker"] += 1
                 if self.bilingual:
                     while index < len(entries) and entries[index].text == entry.text:
+                        counts["speaker"] += 1
+                        index += 1
+                    # "Jane Doe - CEO" over "Jane Doe - 執行長", "Operator" over "營運商": the label and
+                    # its translation.
+                    while index < len(entries) and self._translated_label(entry, entries[index]):
                         counts["speaker"] += 1
                         index += 1
                 last = turns[-1] if turns else None
@@ -820,6 +843,14 @@ class _Reader:
         else:
             self.layout = "lines"
         return turns, header, dict(counts)
+
+    def _translated_label(self, label_entry: _Entry, following: _Entry) -> bool:
+        if label_entry.kind != "label" or not is_cjk_line(following.text) or len(following.text) > 40:
+            return False
+        if following.kind == "label" and following.label is not None:
+            return name_key(following.label.name) == name_key(label_entry.label.name)
+        # A Chinese line alone, short, with no sentence ending: a name or a role, not speech.
+        return following.kind == "text" and not re.search(r"[。！？.!?，,]", following.text)
 
     def _turn(self, entry: _Entry, *, after_qa_heading: bool) -> LabelledTurn:
         label = entry.label

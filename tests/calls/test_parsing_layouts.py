@@ -986,3 +986,64 @@ Over to Ann Roe, head of investor relations.
     assert titles["Di Lee"] == "CFO"
     assert [(e.questioner, e.firm) for e in transcript.exchanges] == [("Bob Poe", "Calder Partners")]
     assert people(transcript)["Bob Poe"] == ("analyst", "Calder Partners")
+
+
+BILINGUAL_INLINE = """Zephyr Fabrication Corp. (ZFAB) Q2 2021 Earnings Call Transcript
+
+Operator: Good day and welcome to the Zephyr Fabrication second quarter 2021 earnings call.
+營運商：您好，歡迎參加Zephyr Fabrication 2021年第二季度財報電話會議。
+
+Ann Roe -- Chief Executive Officer: Thank you. Demand stayed strong.
+Ann Roe -- 首席執行官：謝謝。需求依然強勁。
+
+Operator: Our first question comes from Bob Poe with Calder Partners.
+營運商：我們的第一個問題來自Calder Partners的Bob Poe。
+
+Bob Poe -- Calder Partners -- Analyst: How much ships this year?
+Bob Poe -- Calder Partners -- 分析師：今年有多少會出貨？
+
+Ann Roe -- Chief Executive Officer: About two thirds.
+Ann Roe -- 首席執行官：大約三分之二。
+"""
+
+BILINGUAL_LABELS_TRANSLATED = """Zephyr Fabrication Corp. Q2 2021 Earnings Call
+
+Operator
+營運商
+Good day and welcome to the Zephyr Fabrication second quarter 2021 earnings call.
+您好，歡迎參加Zephyr Fabrication 2021年第二季度財報電話會議。
+
+Ann Roe - Chief Executive Officer
+Ann Roe - 首席執行官
+Thank you. Demand stayed strong.
+謝謝。需求依然強勁。
+
+Operator
+營運商
+Our first question comes from Bob Poe with Calder Partners.
+我們的第一個問題來自Calder Partners的Bob Poe。
+
+Bob Poe - Calder Partners
+Bob Poe - Calder Partners
+How much ships this year?
+今年有多少會出貨？
+
+Ann Roe - Chief Executive Officer
+Ann Roe - 首席執行官
+About two thirds.
+大約三分之二。
+"""
+
+
+@pytest.mark.parametrize("text", [BILINGUAL_INLINE, BILINGUAL_LABELS_TRANSLATED])
+def test_bilingual_files_that_translate_the_labels_too(text):
+    transcript = parse_transcript(text)
+    assert transcript.layout == "bilingual"
+    names = [turn.name for turn in transcript.turns]
+    assert names == ["Operator", "Ann Roe", "Operator", "Bob Poe", "Ann Roe"]
+    assert transcript.turns[1].title == "Chief Executive Officer"
+    pairs = [(p.text, p.translation) for turn in transcript.turns for p in turn.paragraphs]
+    assert pairs[1] == ("Thank you. Demand stayed strong.", "謝謝。需求依然強勁。")
+    assert all(translation for _, translation in pairs)
+    assert questioners(transcript) == ["Bob Poe"]
+    assert not transcript.warnings
