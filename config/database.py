@@ -4,6 +4,7 @@ The embedded server keeps its data in a git-ignored folder of the project, so ru
 commands and tests share it, and a new user needs no database install.
 """
 
+import atexit
 import os
 import re
 import warnings
@@ -39,6 +40,28 @@ def embedded_database_url(data_dir: Path) -> str:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     # `pgserver` keeps a list of the processes using the server and stops it when the last one exits,
-    # so a test run or a dev server leaves nothing running behind it.
+    # so a test run or a dev server leaves nothing running behind it. A process killed by a signal
+    # (kill, a closed terminal, the OOM killer) runs no exit handler and stays on that list for good,
+    # and then no later process is ever the last: the dead are dropped when a process starts and
+    # again just before pgserver's own exit handler looks (atexit runs the later-registered first).
+    forget_dead_users(data_dir)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    atexit.register(forget_dead_users, data_dir)
     return server.get_uri()
+
+
+def forget_dead_users(data_dir: Path) -> None:
+    """Drop the processes that no longer exist from pgserver's list of the server's users."""
+    import psutil  # a dependency of pgserver
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    users = DiskList(data_dir / ".handle_pids.json")
+    with PostgresServer._lock:
+        try:
+            pids = users.get()
+        except ValueError:  # a list cut short by a crash: only the living can be on it
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid) and pid != 0]
+        if alive != pids:
+            users.put(alive)

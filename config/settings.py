@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "calls",
     "search",
     "uploads",
+    "ops",
     "insight",
 ]
 
