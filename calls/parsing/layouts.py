@@ -42,6 +42,11 @@ from .labels import (
 from .model import LabelledTurn, Paragraph, ParseWarning, ReadLayout, Role, TranscriptError
 from .names import name_key
 
+# What machine translations make of "Operator".
+_OPERATOR_ZH = re.compile(
+    r"(?:會議|会议|電話會議|电话会议)?(?:營運商|营运商|運營商|运营商|操作員|操作员|接線員|接线员|話務員|话务员|"
+    r"主持人|主持|司儀|司仪)[：:]?"
+)
 _BULLET = re.compile(r"^\s*[•●▪◦·‣∙]\s*")
 _DISCLAIMER = "使用警語"
 _BOILERPLATE_EXACT = frozenset({"完整原文"})
@@ -760,7 +765,7 @@ class _Reader:
                         index += 1
                     # "Jane Doe - CEO" over "Jane Doe - 執行長", "Operator" over "營運商": the label and
                     # its translation.
-                    while index < len(entries) and self._translated_label(entry, entries[index]):
+                    while index < len(entries) and self._translated_label(entry, entries, index):
                         counts["speaker"] += 1
                         index += 1
                 last = turns[-1] if turns else None
@@ -844,13 +849,17 @@ class _Reader:
             self.layout = "lines"
         return turns, header, dict(counts)
 
-    def _translated_label(self, label_entry: _Entry, following: _Entry) -> bool:
+    def _translated_label(self, label_entry: _Entry, entries: list[_Entry], index: int) -> bool:
+        following = entries[index]
         if label_entry.kind != "label" or not is_cjk_line(following.text) or len(following.text) > 40:
             return False
         if following.kind == "label" and following.label is not None:
             return name_key(following.label.name) == name_key(label_entry.label.name)
-        # A Chinese line alone, short, with no sentence ending: a name or a role, not speech.
-        return following.kind == "text" and not re.search(r"[。！？.!?，,]", following.text)
+        # The operator's title in Chinese, or the same name with a Chinese title ("Jane Doe - 執行長").
+        if label_entry.label.kind == "operator":
+            return bool(_OPERATOR_ZH.fullmatch(following.text.strip()))
+        name = label_entry.label.name
+        return bool(name) and following.text.startswith(name) and not ends_sentence(following.text)
 
     def _turn(self, entry: _Entry, *, after_qa_heading: bool) -> LabelledTurn:
         label = entry.label
