@@ -1047,3 +1047,19 @@ def test_bilingual_files_that_translate_the_labels_too(text):
     assert all(translation for _, translation in pairs)
     assert questioners(transcript) == ["Bob Poe"]
     assert not transcript.warnings
+
+
+def test_firms_and_names_written_with_initials():
+    text = """Operator: Welcome to the Zephyr Brewing third quarter 2019 earnings call.
+Ann Roe: Thank you. Shipments grew.
+Operator: Our first question is from J.R. Poe with J.P. Morgan.
+J.R. Poe: How is pricing?
+Ann Roe: Firm.
+Operator: Next is Di Lee from R.W. Baird & Co.
+Di Lee: And costs?
+Ann Roe: Lower.
+"""
+    transcript = parse_transcript(text)
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("J.R. Poe", "J.P. Morgan"), ("Di Lee", "R.W. Baird & Co"),
+    ]  # fmt: skip
