@@ -19,7 +19,8 @@ _PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|la|le|du|dos|bin|al|ten|ter)
 NAME = rf"{NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{NAME_WORD}){{0,5}}"
 
 # A firm or title word: capitalised, may hold & or digits ("RBC", "JPMC", "3Com", "S&P").
-_CAP_WORD = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}0-9&][\w&'’\-]*)"  # "J.P." before "J"
+# "J.P." before "J"; "B." only before another capitalised word ("B. Riley").
+_CAP_WORD = rf"(?:(?:[{UPPER}]\.){{2,}}|[{UPPER}]\.(?=\s+[{UPPER}])|[{UPPER}0-9&][\w&'’\-]*)"
 # "Banc of America", "Cowen and Company", "The Juda Group"; connectors only between capitalised words.
 FIRM = rf"{_CAP_WORD}(?:\s+(?:(?:of|and|&|de|the)\s+)?{_CAP_WORD})*"
 # "Chief Executive Officer", "Vice President of Investor Relations" (not "... for Juniper Networks").

@@ -1058,8 +1058,15 @@ Ann Roe: Firm.
 Operator: Next is Di Lee from R.W. Baird & Co.
 Di Lee: And costs?
 Ann Roe: Lower.
+Operator: Our next question is coming from Cy Doe of B. Riley Securities. Your line is live.
+Cy Doe: And demand?
+Ann Roe: Steady.
+Operator: The last question comes from Eve Moe with D. A. Davidson.
+Eve Moe: Capex?
+Ann Roe: Flat.
 """
     transcript = parse_transcript(text)
     assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
         ("J.R. Poe", "J.P. Morgan"), ("Di Lee", "R.W. Baird & Co"),
+        ("Cy Doe", "B. Riley Securities"), ("Eve Moe", "D. A. Davidson"),
     ]  # fmt: skip
