@@ -24,6 +24,7 @@ from .inference import (
     parse_announcement,
 )
 from .jsonformat import looks_like_json, read_json
+from .labels import has_title_word
 from .layouts import read_text
 from .metadata import CallMetadata, find_metadata
 from .model import (
@@ -178,6 +179,7 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
     if any(role_only):
         name_role_only_executives(transcript, qa_start, role_only)
     _titles_from_introductions(transcript, qa_start)
+    _firms_given_as_titles(transcript)
     transcript.warnings.extend(doubts(transcript))
     return transcript
 
@@ -197,6 +199,22 @@ def _titles_from_introductions(transcript: Transcript, qa_start: int) -> None:
     for turn in transcript.turns:
         if turn.role == Role.EXECUTIVE and not turn.title:
             turn.title = titles.get(name_key(turn.name), "")
+
+
+def _firms_given_as_titles(transcript: Transcript) -> None:
+    """A caller whose 'title' holds no word a title or firm uses ("Ravi Shanker--Morgan Stanley" in a
+    participants list) was given the firm's name: it is the firm."""
+    for turn in transcript.turns:
+        if turn.role != Role.ANALYST or not turn.title or has_title_word(turn.title):
+            continue
+        title, firm = _squeezed(turn.title), _squeezed(turn.firm)
+        if not firm or title in firm or firm in title:  # "JP Morgan" as title, "JPMorgan" announced
+            turn.firm = turn.firm or turn.title
+            turn.title = ""
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 _NUMBERED = re.compile(r"(?:speaker|participant|spk)\s*\d{1,3}", re.IGNORECASE)

@@ -86,7 +86,7 @@ _SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*|(?<=[
 _TITLE_WORD = re.compile(
     r"\b(?:analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
     r"chair|manager|head|founder|partner|treasurer|controller|secretary|counsel|executive|relations?|"
-    r"representative|investor|associate|strategist|economist|principal|md|chief|general|senior|"
+    r"representative|investor|shareholder|stockholder|owner|individual|associate|strategist|economist|principal|md|chief|general|senior|"
     r"vice|global|group|finance|financial|operating|operations|strategy|research|division|equity|"
     r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
     r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"

@@ -611,3 +611,25 @@ def test_xml_that_declares_entities_or_does_not_parse_is_refused():
         parse_transcript(bomb)
     with pytest.raises(TranscriptError, match="does not parse"):
         read_xml('<?xml version="1.0"?><transcript><turn speaker="A">x</transcript>')
+
+
+def test_a_callers_firm_given_where_the_title_goes_is_the_firm():
+    data = {
+        "prepared_remarks": [
+            {"speaker": "Operator", "speech": "Welcome to the Acme Widgets first quarter 2021 call."},
+            {"speaker": "Jane Roe", "speech": "Revenue grew."},
+        ],
+        "q_and_a": [
+            {"speaker": "Operator", "speech": "Our first question comes from Sam Lee with JPMorgan."},
+            {"speaker": "Sam Lee", "speech": "How is the backlog?"},
+            {"speaker": "Operator", "speech": "Next, Di Poe."},
+            {"speaker": "Di Poe", "speech": "And margins?"},
+            {"speaker": "Jane Roe", "speech": "Better."},
+        ],
+        "participants": ["Jane Roe--Chief Executive Officer", "Sam Lee--JP Morgan", "Di Poe--Morgan Stanley"],
+    }
+    transcript = parse_transcript(json.dumps(data))
+    speakers = {speaker.name: (speaker.title, speaker.firm) for speaker in transcript.speakers}
+    assert speakers["Sam Lee"] == ("", "JPMorgan")
+    assert speakers["Di Poe"] == ("", "Morgan Stanley")
+    assert speakers["Jane Roe"] == ("Chief Executive Officer", "")
