@@ -115,6 +115,11 @@ _PARTICIPANT_KEYS = frozenset(
     }
 )
 _PARTICIPANT_DASH = re.compile(r"\s+[-–—]{1,2}\s+")
+_OFFICER_TITLE = re.compile(
+    r"\b(?:chief|officer|president|vice\s+president|chairman|chairwoman|ceo|cfo|coo|evp|svp|treasurer|"
+    r"controller|general\s+counsel)\b",
+    re.IGNORECASE,
+)
 _FIRM_SPLIT = re.compile(r"\s+-{2,}\s*|\s*-{2,}\s+")
 
 
@@ -392,6 +397,9 @@ def _split_label(text: str, side: Role | None = None) -> _Person:
     splits = list((_FIRM_SPLIT if "--" in rest else _PARTICIPANT_DASH).finditer(rest))
     if splits and ("--" in rest or rest.casefold().endswith("analyst")):
         firm, title = rest[: splits[-1].start()].strip(" -"), rest[splits[-1].end() :].strip(" -")
+        if _OFFICER_TITLE.search(firm) and not re.search(r"\b(?:analyst|investor)$", title, re.IGNORECASE):
+            # "President and Chief Operating Officer -- Bedding Products": a title and its segment.
+            firm, title = "", f"{firm}, {title}"
     if side is None and title.casefold().endswith("analyst"):
         side = Role.ANALYST
     return _Person(clean_name(name), title, firm, side)

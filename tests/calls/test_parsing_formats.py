@@ -613,7 +613,7 @@ def test_xml_that_declares_entities_or_does_not_parse_is_refused():
         read_xml('<?xml version="1.0"?><transcript><turn speaker="A">x</transcript>')
 
 
-def test_a_callers_firm_given_where_the_title_goes_is_the_firm():
+def test_a_callers_firm_where_the_title_goes_and_an_officers_segment_where_the_firm_goes():
     data = {
         "prepared_remarks": [
             {"speaker": "Operator", "speech": "Welcome to the Acme Widgets first quarter 2021 call."},
@@ -626,10 +626,16 @@ def test_a_callers_firm_given_where_the_title_goes_is_the_firm():
             {"speaker": "Di Poe", "speech": "And margins?"},
             {"speaker": "Jane Roe", "speech": "Better."},
         ],
-        "participants": ["Jane Roe--Chief Executive Officer", "Sam Lee--JP Morgan", "Di Poe--Morgan Stanley"],
+        "participants": [
+            "Jane Roe--President and Chief Operating Officer -- Widget Products",
+            "Sam Lee--JP Morgan",
+            "Di Poe--Morgan Stanley",
+        ],
     }
     transcript = parse_transcript(json.dumps(data))
     speakers = {speaker.name: (speaker.title, speaker.firm) for speaker in transcript.speakers}
     assert speakers["Sam Lee"] == ("", "JPMorgan")
     assert speakers["Di Poe"] == ("", "Morgan Stanley")
-    assert speakers["Jane Roe"] == ("Chief Executive Officer", "")
+    # An officer's title and her segment, not a firm: she stays on the company's side.
+    assert speakers["Jane Roe"] == ("President and Chief Operating Officer, Widget Products", "")
+    assert {speaker.name: speaker.role for speaker in transcript.speakers}["Jane Roe"] == Role.EXECUTIVE
