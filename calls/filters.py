@@ -9,7 +9,21 @@ from calls.models import Company, Role, Speaker, Turn
 MAX_PREFIX_CHARS = 100
 
 
-class CompanyFilter(django_filters.FilterSet):
+class InvalidValuesMatchNothing:
+    """A value a filter cannot take (an unknown role) matches nothing; the view reports it.
+
+    django-filter leaves an invalid field out of `cleaned_data`, so its filter was dropped and the
+    list widened: ?role=nosuch listed every speaker. The rule search follows (search/filters.py):
+    a filter asked for is never dropped.
+    """
+
+    def filter_queryset(self, queryset):
+        if any(name in self.form.errors for name in self.filters):
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class CompanyFilter(InvalidValuesMatchNothing, django_filters.FilterSet):
     name = django_filters.CharFilter(method="filter_name", max_length=MAX_PREFIX_CHARS, label=_("Name"))
 
     class Meta:
@@ -24,7 +38,7 @@ class CompanyFilter(django_filters.FilterSet):
         )
 
 
-class SpeakerFilter(django_filters.FilterSet):
+class SpeakerFilter(InvalidValuesMatchNothing, django_filters.FilterSet):
     """Role and company are tested with EXISTS, so they never narrow the counts the list shows."""
 
     name = django_filters.CharFilter(method="filter_name", max_length=MAX_PREFIX_CHARS, label=_("Name"))
