@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from calls.models import Utterance
+from search.facets import carried_params
 from search.filters import SearchForm, UtteranceFilter
 from search.queries import TextQuery
 
@@ -86,8 +87,12 @@ def read_search(params) -> Search:
 
 
 def search_parameters(params, *, drop=("page",)) -> str:
-    """The query string of the search alone, without `drop` (the tools' own parameters)."""
-    copy = params.copy()
-    for name in [*drop, "by", "split", "per_call", "format", "fragment", "width", "order"]:
+    """The query string of the search alone, without `drop`: only the parameters the search knows,
+    with their valid values, so that junk in an address is not copied into every tool's link."""
+    form, filterset = SearchForm(params), UtteranceFilter(params)
+    form.is_valid()
+    filterset.form.is_valid()
+    copy = carried_params(params, form, filterset)
+    for name in drop:
         copy.pop(name, None)
     return copy.urlencode()

@@ -40,7 +40,9 @@ class IncludeTests(TestCase):
         self.assertFalse(any("page=" in url for url in found))
         self.assertIn("exact counts take a moment", html)
         self.assertNotIn("<script>", html)  # only the external file: the CSP allows no inline script
-        self.assertIn('<script src="/static/insight/trend.js" defer></script>', html)
+        # The script is loaded from the page's head (insight/_head.html), never from the results.
+        head = render_to_string("insight/_head.html")
+        self.assertIn('<script src="/static/insight/trend.js" defer></script>', head)
         browsing = self.render("insight/_search_tools.html", path="/search/")
         self.assertNotIn("concordance", browsing)  # nothing to put in context without words
 
