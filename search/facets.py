@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
+from calls.pages import page_url
 from search.paging import PAGE_SIZE
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
 from search.results import FacetValue, SearchResult
@@ -72,13 +73,6 @@ def facet_links(
         for name, values in facets.items()
         if values
     ]
-
-
-def page_url(params: QueryDict, page: int) -> str:
-    """The query string for another page of the same search (or list)."""
-    params = params.copy()
-    params["page"] = str(page)
-    return "?" + params.urlencode()
 
 
 def pager(params: QueryDict, result: SearchResult) -> Page:

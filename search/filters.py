@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Utterance
+from calls.text import MAX_QUERY_CHARS, trimmed_query
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE, Facet
-from search.textquery import MAX_QUERY_CHARS, trim_query
 
 __all__ = ["MAX_QUERY_CHARS", "SearchForm", "UtteranceFilter"]
 
@@ -113,7 +113,7 @@ def facet_filter(facet: Facet) -> django_filters.Filter:
 
 class QueryField(forms.CharField):
     def to_python(self, value):
-        return trim_query(super().to_python(value))
+        return trimmed_query(super().to_python(value))
 
 
 class FacetForm(forms.Form):

@@ -6,8 +6,7 @@ from django.db.models import Count
 
 from calls.models import Call, Utterance
 from search.models import UtteranceTally
-
-TALLY_COLUMNS = ("company_id", "fiscal_year", "fiscal_quarter", "speaker_id", "role", "section")
+from search.registry import TALLY_COLUMNS
 
 
 def tally_calls(*, call_ids: Iterable[int]) -> None:

@@ -1,4 +1,4 @@
-"""The words typed: trimmed by one rule, and read as PostgreSQL queries over the two indexes."""
+"""The words typed, read as PostgreSQL queries over the two indexes (trimmed by calls.text's one rule)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,10 @@ from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 
+from calls.text import MAX_QUERY_CHARS, trimmed_query
 from search.chinese import has_cjk, query_terms
 
-MAX_QUERY_CHARS = 200  # longer queries are cut here (documented in README.md)
-
-
-def trim_query(text: str) -> str:
-    """The query as searched: without the spaces around it, cut to MAX_QUERY_CHARS characters.
-
-    The one rule for the search box and the reading pages' ?q=, so that a hit's link highlights
-    exactly what was searched. Spaces first: they would otherwise take the place of letters.
-    """
-    return text.strip()[:MAX_QUERY_CHARS].rstrip()
+__all__ = ["MAX_QUERY_CHARS", "TextQuery", "trimmed_query"]
 
 
 @dataclass

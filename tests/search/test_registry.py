@@ -5,10 +5,10 @@ from django.http import QueryDict
 from django.test import TestCase
 
 from calls.models import Utterance
+from calls.text import MAX_QUERY_CHARS, trimmed_query
 from search.filters import UtteranceFilter
 from search.models import UtteranceTally
 from search.registry import FACETS, LANGUAGE, TALLY_COLUMNS
-from search.textquery import MAX_QUERY_CHARS, trim_query
 from tests.archive import import_archive
 
 
@@ -82,7 +82,7 @@ class RegistryTests(TestCase):
 def test_the_query_is_trimmed_before_it_is_cut():
     # Spaces around the query never take the place of its letters, and a cut leaves no space at the end.
     words = "margin " * 40
-    assert trim_query("   " + words) == words[:MAX_QUERY_CHARS].rstrip()
-    assert trim_query("  gross margin \n") == "gross margin"
-    assert len(trim_query("x" * 500)) == MAX_QUERY_CHARS
-    assert trim_query(" " * 300) == ""
+    assert trimmed_query("   " + words) == words[:MAX_QUERY_CHARS].rstrip()
+    assert trimmed_query("  gross margin \n") == "gross margin"
+    assert len(trimmed_query("x" * 500)) == MAX_QUERY_CHARS
+    assert trimmed_query(" " * 300) == ""
