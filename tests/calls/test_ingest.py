@@ -345,3 +345,21 @@ def test_dry_run_summary_counts_parsed_files(tmp_path):
     call_command("ingest", str(path), "--dry-run", "--json", stdout=out, stderr=err)
     assert err.getvalue().startswith("summary: parsed 1, failed 0 (1 files, 2 paragraphs")
     assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_folder_is_searched_for_the_patterns_given(tmp_path):
+    folder = tmp_path / "feed"
+    write(folder, "q1.txt", CLEAN)
+    rows = [
+        {"speaker": "Operator", "text": "Welcome to the Quillon Systems third quarter 2022 results call."},
+        {"speaker": "Jane Roe", "text": "Thank you. Revenue grew."},
+    ]
+    write(folder, "deep/q3.jsonl", "\n".join(json.dumps(row) for row in rows) + "\n")
+    write(folder, "README.md", "# Notes on this folder\n")
+    assert [r["status"] for r in ingest(folder)] == ["created"]  # *.txt alone by default
+    reports = ingest(folder, pattern=["*.txt", "*.jsonl"])  # the README is never read
+    assert [(r["file"].rsplit("/", 1)[-1], r["status"]) for r in reports] == [
+        ("q3.jsonl", "created"), ("q1.txt", "unchanged"),
+    ]  # fmt: skip
+    assert sorted(Call.objects.values_list("fiscal_quarter", flat=True)) == [1, 3]

@@ -50,7 +50,8 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Import earnings-call transcripts. Each PATH is a file or a folder (searched recursively for *.txt). "
+        "Import earnings-call transcripts. Each PATH is a file or a folder (searched recursively for *.txt, "
+        "or for the --pattern given). "
         "Each file is stored in its own transaction; a bad file is reported and the others still import. "
         "--company, --ticker, --year, --quarter and --date override what the files say, for every file given."
     )
@@ -58,6 +59,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; store nothing.")
+        parser.add_argument(
+            "--pattern",
+            action="append",
+            metavar="GLOB",
+            help="File names a folder is searched for (default *.txt); repeat for more, such as "
+            "--pattern '*.json' --pattern '*.xml'. A file named on the command line is always read.",
+        )
         parser.add_argument(
             "--json", action="store_true", help="Print one JSON object per file, one per line."
         )
@@ -88,7 +96,7 @@ class Command(BaseCommand):
             fiscal_quarter=options["quarter"],
             held_on=options["date"],
         )
-        files = list(self._files(options["paths"]))
+        files = list(self._files(options["paths"], patterns=options["pattern"] or ["*.txt"]))
         progress = Progress(self.stderr, total=len(files), enabled=self.stderr.isatty())
         tally = Tally()
         # A Q&A half naming no company is tried again after the other files, where its presentation
@@ -132,11 +140,13 @@ class Command(BaseCommand):
         if tally.failed:
             raise CommandError(f"{len(tally.failed)} of {len(files)} file(s) could not be imported")
 
-    def _files(self, paths: list[str]):
+    def _files(self, paths: list[str], *, patterns: list[str]):
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*.txt") if p.is_file())
+                # A folder holds READMEs and notes beside its transcripts: only the names asked for.
+                found = {p for pattern in patterns for p in path.rglob(pattern) if p.is_file()}
+                yield from sorted(found)
             else:
                 yield path
 
