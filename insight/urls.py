@@ -16,19 +16,8 @@ role, section), read exactly as /search/ reads them:
 
 from django.urls import path, register_converter
 
+from calls.urls import PeriodConverter
 from insight import feeds, views
-
-
-class PeriodConverter:
-    """A fiscal period in URLs: 2023-q2 (as calls.urls reads it)."""
-
-    regex = r"[0-9]{4}-q[1-4]"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 class ExportKind:
