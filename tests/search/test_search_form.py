@@ -1,0 +1,66 @@
+"""The search forms as rendered: hints whole in their attributes, the query shown once as typed."""
+
+from html.parser import HTMLParser
+
+from django.test import TestCase
+from django.utils import translation
+
+from tests.archive import import_archive
+
+
+class Inputs(HTMLParser):
+    """Each <input>'s attributes, by id, as a browser would read them."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_id: dict[str, dict[str, str | None]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("id"):
+            self.by_id[attributes["id"]] = attributes
+
+
+def inputs(page: str) -> dict[str, dict[str, str | None]]:
+    parser = Inputs()
+    parser.feed(page)
+    return parser.by_id
+
+
+class SearchHintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def tearDown(self):
+        translation.deactivate()
+
+    def hints(self, **extra):
+        home = inputs(self.client.get("/", **extra).content.decode())
+        search = inputs(self.client.get("/search/", {"q": "margin"}, **extra).content.decode())
+        return home["home-q"], search["search-q"]
+
+    def test_the_hints_keep_their_quotes_in_english(self):
+        home, search = self.hints()
+        self.assertEqual(home["placeholder"], 'e.g. "gross margin" or 毛利率')
+        self.assertEqual(search["placeholder"], 'gross margin, "supply chain", 營收')
+        self.assertNotIn("margin", home)  # no attribute made of the hint's broken-off words
+
+    def test_the_hints_are_whole_in_traditional_chinese(self):
+        for extra in ({"HTTP_ACCEPT_LANGUAGE": "zh-Hant"}, {}):
+            if not extra:
+                self.client.cookies["django_language"] = "zh-hant"
+            with self.subTest(extra=extra):
+                response = self.client.get("/", **extra)
+                self.assertEqual(response["Content-Language"], "zh-hant")
+                home, search = self.hints(**extra)
+                with translation.override("zh-hant"):
+                    home_hint = translation.gettext('e.g. "gross margin" or 毛利率')
+                    self.assertEqual(home["placeholder"], home_hint)
+                    self.assertEqual(
+                        search["placeholder"], translation.gettext('gross margin, "supply chain", 營收')
+                    )
+                self.assertIn("毛利率", home["placeholder"])
+                self.assertIn("營收", search["placeholder"])
+                expected = {"id", "type", "name", "placeholder", "maxlength", "autofocus"}
+                self.assertEqual(set(home) - expected, set())
