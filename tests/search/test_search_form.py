@@ -64,3 +64,50 @@ class SearchHintTests(TestCase):
                 self.assertIn("營收", search["placeholder"])
                 expected = {"id", "type", "name", "placeholder", "maxlength", "autofocus"}
                 self.assertEqual(set(home) - expected, set())
+
+
+class Summary(HTMLParser):
+    """The text of the search page's summary line, entities decoded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.inside = self.inside or (tag == "p" and ("class", "summary") in attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text += data
+
+
+class SearchSummaryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def summary(self, query: str) -> tuple[str, str]:
+        page = self.client.get("/search/", {"q": query}).content.decode()
+        parser = Summary()
+        parser.feed(page)
+        return parser.text, page
+
+    def test_a_quoted_phrase_is_shown_once_as_typed(self):
+        text, page = self.summary('"book to bill"')
+        self.assertRegex(text, r'^\d+ paragraphs? match(es)? "book to bill"$')
+        self.assertNotIn("“", text)
+        self.assertIn("&quot;book to bill&quot;", page)  # escaped, not raw quotes in the markup
+
+    def test_a_query_without_quotes_is_quoted_by_the_summary(self):
+        text, _ = self.summary("gross margin")
+        self.assertRegex(text, r"^\d+ paragraphs? match(es)? “gross margin”$")
+
+    def test_a_hostile_query_is_escaped_in_the_summary(self):
+        text, page = self.summary('"<img src=x onerror=alert(1)>"')
+        self.assertIn('"<img src=x onerror=alert(1)>"', text)
+        self.assertNotIn("<img src=x", page)
