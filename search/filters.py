@@ -178,7 +178,7 @@ class UtteranceFilter(django_filters.FilterSet):
 class SearchForm(forms.Form):
     """The parameters that are not facet filters."""
 
-    SORTS = [("relevance", _("Relevance")), ("newest", _("Newest first")), ("oldest", _("Oldest first"))]
+    SORTS = [("relevance", _("Relevance")), ("newest", _("Newest")), ("oldest", _("Oldest"))]
     LANGS = list(LANGUAGE.choices)
 
     q = QueryField(required=False)

@@ -236,3 +236,23 @@ def _assert_nothing_ran(page: Page, dialogs: list, errors: list) -> None:
     assert dialogs == []
     assert errors == []
     assert page.locator("main script, main img").count() == 0
+
+
+def test_choosing_a_sort_applies_it_without_pressing_search(archive, page):
+    page.goto("/search/")
+    search_for(page, "revenue")
+    sort = page.get_by_label("Sort")
+    labels = [label.strip() for label in sort.locator("option").all_inner_texts()]
+    assert labels[1:] == ["Relevance", "Newest", "Oldest"]
+
+    sort.select_option("oldest")
+
+    arrive(page, r"[?&]sort=oldest(&|$)")
+    assert query_params(page).get("q") == ["revenue"]
+    expect(page.get_by_label("Sort")).to_have_value("oldest")
+
+    page.get_by_label("Sort").select_option("newest")
+
+    arrive(page, r"[?&]sort=newest(&|$)")
+    assert query_params(page).get("q") == ["revenue"]
+    expect(page.get_by_label("Sort")).to_have_value("newest")

@@ -111,3 +111,18 @@ class SearchSummaryTests(TestCase):
         text, page = self.summary('"<img src=x onerror=alert(1)>"')
         self.assertIn('"<img src=x onerror=alert(1)>"', text)
         self.assertNotIn("<img src=x", page)
+
+
+class SortTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def test_the_sorts_are_labelled_relevance_newest_oldest_in_a_plain_form(self):
+        page = self.client.get("/search/", {"q": "revenue"}).content.decode()
+        select = page.split('<select id="search-sort" name="sort">')[1].split("</select>")[0]
+        for value, label in (("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")):
+            self.assertIn(f'<option value="{value}">{label}</option>', select)
+        form = page.split('<form class="search-form"')[1].split("</form>")[0]
+        self.assertIn('<button type="submit">', form)  # without JavaScript the button applies it
+        self.assertIn('<script src="/static/js/search.js" defer></script>', page)
