@@ -82,7 +82,11 @@ def _hit_json(request, hit) -> dict:
         "company_slug": call.company.slug,
         "fiscal_year": call.fiscal_year,
         "fiscal_quarter": call.fiscal_quarter,
+        "held_on": call.held_on.isoformat() if call.held_on else None,
         "speaker": utterance.turn.name,
+        # The title as said on this call (a person's title changes over the years); the turn and
+        # the call are already fetched with the hit, so these fields cost no query.
+        "speaker_title": utterance.turn.title or None,
         "speaker_slug": utterance.speaker.slug if utterance.speaker else None,
         "role": utterance.role,
         "section": utterance.section,

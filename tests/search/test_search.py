@@ -1,12 +1,13 @@
 """Search over the seeds and samples: real hits, exact facet counts, safe highlighting, bounded queries."""
 
+import datetime
 from collections import Counter
 
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from calls.models import Utterance
+from calls.models import Call, Utterance
 from search.cache import forget_all
 from tests.archive import import_archive, ingest
 
@@ -56,6 +57,24 @@ class SearchTests(TestCase):
         self.assertIn(
             f'id="p{utterance.position}"', self.client.get(hit["url"].split("#")[0]).content.decode()
         )
+
+    def test_hits_carry_the_date_held_and_the_speakers_title(self):
+        # The samples give no dates; one call held on a known day, the others left without one.
+        first = Utterance.objects.get(pk=self.api(q="revenue")["results"][0]["id"])
+        Call.objects.filter(pk=first.call_id).update(held_on=datetime.date(2013, 5, 2))
+        results = self.api(q="revenue")["results"] + self.api(role="analyst")["results"]
+        self.assertEqual(results[0]["held_on"], "2013-05-02")
+        self.assertIn(None, [hit["held_on"] for hit in results])
+        rows = Utterance.objects.select_related("call", "turn").in_bulk([hit["id"] for hit in results])
+        for hit in results:
+            utterance = rows[hit["id"]]
+            held = utterance.call.held_on
+            self.assertEqual(hit["held_on"], held.isoformat() if held else None)
+            self.assertEqual(hit["speaker_title"], utterance.turn.title or None)
+        self.assertTrue(any(hit["held_on"] for hit in results))
+        self.assertTrue(any(hit["speaker_title"] for hit in results))
+        # Added beside the fields already there, none renamed; the query counts are pinned below.
+        self.assertLessEqual({"fiscal_year", "speaker", "speaker_slug", "role"}, set(results[0]))
 
     def test_phrase_or_and_exclusion(self):
         phrase = self.api(q='"gross margin"')["total"]
