@@ -62,6 +62,10 @@ class SpeakerQuerySet(models.QuerySet):
     def with_turn_counts(self):
         return self.annotate(turn_count=models.Count("turns", distinct=True))
 
+    def by_family_name(self):
+        """As a list of people is read: by family name, then the whole name, then the firm."""
+        return self.order_by("family_name", "name", "firm")
+
 
 class UtteranceQuerySet(models.QuerySet):
     def for_results_page(self):

@@ -53,7 +53,7 @@ def speaker_list(request):
     speakers = Speaker.objects.annotate(
         call_count=Count("turns__call", distinct=True),
         roles=ArrayAgg("turns__role", distinct=True, default=[]),
-    ).order_by("name", "firm")
+    ).by_family_name()
     filterset = SpeakerFilter(request.GET, queryset=speakers)
     # An invalid value (an unknown role) is reported and left out: .qs filters by the valid ones only.
     errors = [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
