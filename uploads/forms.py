@@ -8,6 +8,16 @@ from calls.models import Role as RoleLabel
 from calls.parsing import Role
 from uploads.corrections import SpeakerCorrection
 
+# What the file picker offers: every format the parser reads (it reads any file; this only decides
+# which files the picker shows without "All files").
+TRANSCRIPT_FILE_TYPES = ",".join(
+    (
+        *(".txt", ".text", ".json", ".jsonl", ".csv", ".tsv", ".md", ".markdown", ".xml", ".htm", ".html"),
+        *(".vtt", ".srt", "text/plain", "text/csv", "text/markdown", "text/html", "application/json"),
+        "application/xml",
+    )
+)
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -69,7 +79,7 @@ class UploadForm(FactsForm):
         ) % {"files": max_files, "bytes": f"{max_bytes:,}"}
         self.fields["files"].widget.attrs.update(
             {
-                "accept": ".txt,.json,text/plain,application/json",
+                "accept": TRANSCRIPT_FILE_TYPES,
                 "data-max-files": max_files,
                 "data-max-bytes": max_bytes,
             }
