@@ -108,15 +108,19 @@ _FIRM_GOES_ON = re.compile(r"(?:,\s+[A-Z][\w'â€™\-]*)+\s+(?:&|and)\s+[A-Z][\w'â€
 
 
 def _firm(match: re.Match[str], text: str) -> str:
-    firm = match["firm"] or match.groupdict().get("firm_after_comma") or ""
+    given = {name: value for name, value in match.groupdict().items() if value}
+    group = next((name for name in ("firm", "firm_after_comma") if name in given), "")
+    firm = given.get(group, "")
     if firm:
+        # Read on from where the firm the announcement gave ends (whichever group gave it).
+        end = match.end(group)
         # "Outbridge (sic) [Outerbridge]": the transcriber's correction wins.
-        sic = _SIC.match(text, match.end("firm"))
+        sic = _SIC.match(text, end)
         if sic:
             firm = sic["fix"].strip()
         else:
             # "Keefe, Bruyette & Woods.": a firm whose name holds commas runs on to the sentence's end.
-            more = _FIRM_GOES_ON.match(text, match.end("firm"))
+            more = _FIRM_GOES_ON.match(text, end)
             if more:
                 firm += more.group()
     return firm

@@ -1070,3 +1070,17 @@ Ann Roe: Flat.
         ("J.R. Poe", "J.P. Morgan"), ("Di Lee", "R.W. Baird & Co"),
         ("Cy Doe", "B. Riley Securities"), ("Eve Moe", "D. A. Davidson"),
     ]  # fmt: skip
+
+
+def test_a_firm_after_a_comma_reads_on_from_its_own_end():
+    # The firm after the comma is its own group: reading on from the other group's end (none) read
+    # from the start of the turn, where "(sic) [Calder]" is no correction of this firm.
+    text = """Operator: Welcome to the Zephyr Widgets first quarter 2022 call.
+Ann Roe: Revenue grew.
+Operator: (sic) [Calder] The next question is from Bob Poe, Vantage Partners.
+Bob Poe: How is demand?
+Ann Roe: Strong.
+"""
+    assert [(e.questioner, e.firm) for e in parse_transcript(text).exchanges] == [
+        ("Bob Poe", "Vantage Partners")
+    ]
