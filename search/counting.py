@@ -1,83 +1,252 @@
-"""The total and the facet counts of a search, exact over the whole result set.
+"""The total and the facet counts of a search: exact when the exact answer fits the first
+response's budget, estimated from a fixed-rate sample of paragraphs above it (and labelled so).
 
-The total and every facet not in use are counted in one GROUPING SETS pass over the matches (over
-the per-call tallies when there is no query), each facet in use in a pass of its own. Each count is
-remembered under what it depends on (search/cache.py). Counts are plain values, as cached:
-{"total": n, facet: [(value, name or None, count), ...]}; search/results.py labels them.
+Exact: the total and every facet not in use are counted in one GROUPING SETS pass over the matches
+(over the per-call tallies when there is no query), each facet in use in a pass of its own. Each
+exact count is remembered under what it depends on (search/cache.py), so once the exact figures
+have been asked for (the page fetches them in the background, the API with exact=1) every visitor
+gets them at once.
+
+Estimated: counting every match costs in proportion to the matches (half a second for a common
+word at a million paragraphs, growing with the archive). The first response of a search with more
+than EXACT_LIMIT matches counts its matches among the paragraphs whose id is a multiple of the
+sample rate instead (a partial GIN index each: search/migrations/0003), the same passes over a
+16th or a 256th of the rows, scaled up. A facet value is shown from the sample only when enough
+sampled matches support it (MIN_SAMPLE_HITS: relative error about 1/sqrt(hits)); the others wait
+for the exact counts. Estimates are never remembered as counts.
+
+Counts are plain values, as cached: {"total": n, facet: [(value, name or None, count), ...]};
+`Counts` adds which of them are estimates; search/results.py labels them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, Value
 
 from calls.models import Utterance
-from search.cache import keep, recall, without
+from search.cache import keep, recall, remembered, without
 from search.models import UtteranceTally
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
 from search.textquery import TextQuery
 
 FACET_SIZE = 25  # values shown per facet; counts stay exact for the values shown
 
+# The sample rates, densest first: paragraphs whose id is a multiple of the rate are sampled
+# (the partial indexes utterance_sample_<rate>_en/_zh).
+SAMPLE_RATES = (16, 256)
+# Matches counted exactly in a pass of the first response; above it, estimated. Exact counting
+# costs 2 to 10 ms per thousand matches (a phrase re-reads each match's positions) on two cores
+# (bench/search.py), so this keeps a pass under about 50 ms.
+EXACT_LIMIT = 10_000
+# Sampled matches grouped at most: past it, the next, sparser sample, so that the cost stays
+# bounded as the archive grows.
+SAMPLE_BUDGET = 10_000
+# A facet value is estimated only from at least this many sampled matches (±5% standard error).
+MIN_SAMPLE_HITS = 400
+
+
+@dataclass
+class Counts:
+    """A search's total and facet counts, with the names of those that are estimates."""
+
+    values: dict
+    estimated: frozenset[str] = field(default_factory=frozenset)
+    sample_rate: int | None = None  # the sample the estimates come from
+
+    @property
+    def total(self) -> int:
+        return self.values["total"]
+
+    def is_exact(self, name: str) -> bool:
+        return name not in self.estimated
+
+
+class InSample(Func):
+    """Paragraphs in the sample of `rate`: mod(id, rate) = 0, word for word the partial indexes'
+    predicate, without which the planner would not use them."""
+
+    output_field = BooleanField()
+
+    def __init__(self, rate: int):
+        if rate not in SAMPLE_RATES:
+            raise ValueError(f"no sample index for rate {rate}")
+        super().__init__(F("id"))
+        self.rate = rate
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"mod({column}, {int(self.rate)}) = 0", params
+
 
 def facet_counts(
-    filterset, *, text_query: TextQuery | None, langs: set[str], version: int, state: dict
-) -> dict:
-    """The total and the counts per facet value, exact over the whole result set.
+    filterset,
+    *,
+    text_query: TextQuery | None,
+    langs: set[str],
+    version: int,
+    state: dict,
+    exact: bool = False,
+) -> Counts:
+    """The total and the counts per facet value: exact, or estimated where a pass over the matches
+    would not fit the first response (more than EXACT_LIMIT of them) unless `exact` is asked for.
 
     A facet's counts ignore its own selection (so that a second value can be added), so they depend
     on the query and the other filters only, and are remembered under that: after a search, the
     facet a value is picked from is not counted again, only the others, over the narrower set.
     Facets whose filter is not in use share one pass over the matches (GROUPING SETS), which also
-    gives the total; each facet in use needs a pass of its own.
+    gives the total; each facet in use needs a pass of its own. Each pass is estimated or exact on
+    its own: `?q=margin&role=analyst` counts the analysts' few matches exactly and estimates the
+    role facet, which counts every role's.
     """
-    in_use = [name for name, values in state["filters"].items() if values]
     names = [facet.name for facet in FACETS] + ([LANGUAGE.name] if text_query is not None else [])
     # What each count depends on: the total on the whole state, a facet on all but its selection.
     own_states = {"total": state} | {name: without(state, name) for name in names}
     counted = {name: recall(f"count:{name}", version, own) for name, own in own_states.items()}
     missing = {name for name, values in counted.items() if values is None}
     if not missing:
-        return counted
+        return Counts(counted)
+    estimate = text_query is not None and not exact and _paragraphs(version) > EXACT_LIMIT
+    counter = _Counter(estimate=estimate)
+    fresh = _counted(
+        filterset, text_query=text_query, langs=langs, state=state, missing=missing, counter=counter
+    )
+    if "lang" in fresh and fresh["lang"] is None:  # an English-only query: all its matches English
+        total = fresh.get("total", counted.get("total"))
+        fresh["lang"] = [("en", None, total)] if total else []
+        if "total" in counter.estimated:
+            counter.estimated.add("lang")
+    counted.update(fresh)
+    for name in missing - counter.estimated:
+        keep(f"count:{name}", version, own_states[name], counted[name])
+    rates = counter.rates
+    return Counts(counted, estimated=frozenset(counter.estimated), sample_rate=max(rates) if rates else None)
 
+
+def _paragraphs(version: int) -> int:
+    """How many paragraphs the archive holds (no pass can match more), once per data version: a
+    small archive is always counted exactly, without asking the samples first."""
+    return remembered("paragraphs", version, {}, lambda: Utterance.objects.count())
+
+
+@dataclass
+class _Counter:
+    """Runs the counting passes: each exactly, or over a sample when `estimate` and the pass has
+    more matches than EXACT_LIMIT. Remembers which counts are estimates."""
+
+    estimate: bool
+    estimated: set[str] = field(default_factory=set)
+    rates: list[int] = field(default_factory=list)
+
+    def grouped(
+        self,
+        queryset: QuerySet,
+        *,
+        facets: list[str],
+        languages: dict,
+        weight=None,
+        giving: list[str],
+        selected: frozenset[str] = frozenset(),
+    ) -> dict:
+        """grouped_counts(...) of `queryset`, or its estimate; `giving`: the counts the caller takes
+        from it (marked estimated if it is one); `selected`: values shown even when uncertain (a
+        value the user picked stays on the page, to be taken away)."""
+        rate = sample_rate(queryset) if self.estimate else None
+        if rate is None:
+            return grouped_counts(queryset, facets=facets, languages=languages, weight=weight)
+        sampled = grouped_counts(queryset.filter(InSample(rate)), facets=facets, languages=languages)
+        self.rates.append(rate)
+        self.estimated.update(giving)
+        # Values too few sampled matches support are left out: the exact counts show them.
+        return {
+            name: rows * rate
+            if name == "total"
+            else [
+                (value, label, n * rate)
+                for value, label, n in rows
+                if n >= MIN_SAMPLE_HITS or value in selected
+            ]
+            for name, rows in sampled.items()
+        }
+
+
+def sample_rate(matches: QuerySet) -> int | None:
+    """The sample to estimate `matches`' counts from, or None when they are few enough to count.
+
+    The sparsest sample first (a count over a 256th of the matches), then the denser ones while
+    their matches fit SAMPLE_BUDGET: each count reads only its own partial index's entries.
+    """
+    sparsest_first = sorted(SAMPLE_RATES, reverse=True)
+    chosen = None
+    for rate, denser in zip(sparsest_first, [*sparsest_first[1:], None], strict=True):
+        sampled = matches.filter(InSample(rate)).count()
+        if sampled * rate <= EXACT_LIMIT:
+            return None  # few enough to count every match
+        if sampled > SAMPLE_BUDGET:
+            return chosen or rate
+        chosen = rate
+        if denser is not None and sampled * rate / denser > SAMPLE_BUDGET:
+            return rate  # the denser sample would hold more matches than the budget
+    return chosen
+
+
+def _counted(
+    filterset,
+    *,
+    text_query: TextQuery | None,
+    langs: set[str],
+    state: dict,
+    missing: set[str],
+    counter: _Counter,
+) -> dict:
+    """The counts named in `missing`; "lang" is None when every match is English (the total's)."""
+    in_use = [name for name, values in state["filters"].items() if values]
     lang_conditions = text_query.language_conditions() if text_query is not None else {}
     # Without a query every utterance matches: count from the tallies instead of the utterances.
     if text_query is None:
         base, weight = UtteranceTally.objects.all(), "utterances"
     else:
         base, weight = Utterance.objects.filter(text_query.condition(langs)), None
-
+    counted = {}
     shared = [facet.name for facet in FACETS if facet.name not in in_use and facet.name in missing]
     lang_in_shared_pass = "lang" in missing and not langs and bool(lang_conditions)
-    if shared or "total" in missing or lang_in_shared_pass:
+    english_only = "lang" in missing and text_query is not None and not langs and not lang_conditions
+    if shared or "total" in missing or lang_in_shared_pass or english_only:
         counted.update(
-            grouped_counts(
+            counter.grouped(
                 filterset.filter_queryset(base),
                 facets=shared,
                 languages=lang_conditions if lang_in_shared_pass else {},
                 weight=weight,
+                giving=["total", *shared, *(["lang"] if lang_in_shared_pass else [])],
             )
         )
     for name in in_use:
         if name in missing:
-            own = grouped_counts(
-                filterset.filter_queryset(base, skip=name), facets=[name], languages={}, weight=weight
+            own = counter.grouped(
+                filterset.filter_queryset(base, skip=name),
+                facets=[name],
+                languages={},
+                weight=weight,
+                giving=[name],
+                selected=frozenset(filterset.selected(name)),
             )
             counted[name] = own[name]
-    if "lang" in missing and not lang_in_shared_pass:
-        if langs:
-            # The language facet ignores its own selection: the matches in either language.
-            either = grouped_counts(
-                filterset.qs.filter(text_query.condition(set())), facets=[], languages=lang_conditions
-            )
-            counted["lang"] = either.get("lang", _english_only(either["total"]))
-        else:
-            # An English-only query matches English text only: no need to test every match again.
-            counted["lang"] = _english_only(counted["total"])
-
-    for name in missing:
-        keep(f"count:{name}", version, own_states[name], counted[name])
+    if english_only:
+        # An English-only query matches English text only: no need to test every match again.
+        counted["lang"] = None
+    elif "lang" in missing and text_query is not None and not lang_in_shared_pass:
+        # The language facet ignores its own selection: the matches in either language.
+        either = counter.grouped(
+            filterset.qs.filter(text_query.condition(set())),
+            facets=[],
+            languages=lang_conditions,
+            giving=["lang"],
+        )
+        counted["lang"] = either.get("lang") or _english_only(either["total"])
     return counted
 
 

@@ -185,3 +185,5 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(choices=SORTS, required=False)
     lang = forms.MultipleChoiceField(choices=LANGS, required=False)
     page = forms.IntegerField(min_value=1, required=False)
+    # exact=1: wait for the exact counts where the first response would estimate them.
+    exact = forms.BooleanField(required=False)

@@ -1,48 +1,97 @@
 """The ids of a page of hits: ranked by relevance or in period order, cut with LIMIT, remembered
-in blocks of pages (search/cache.py)."""
+in blocks of pages (search/cache.py).
+
+Ranking scores every match it is given, so over a large result set it starts from the paragraphs
+that repeat the query's words (TextQuery.repeating, an index lookup): ts_rank grows with how often
+a query's words occur, so for a one-word query every paragraph saying it at least 4 times outranks
+every paragraph saying it fewer times, and the top of that tier is the exact top of all matches as
+long as the tier fills the block. For several words it is an approximation, measured as recall@20
+against ranking every match (bench/search.py). A tier that cannot fill the block falls back to the
+next, then to every match.
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from search.cache import remembered
-from search.textquery import TextQuery
+from search.textquery import REPEAT_TIERS, TextQuery
 
 PAGE_SIZE = 20
 PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
+# Above this many matches, ranking starts from the paragraphs repeating the query's words: scoring
+# each match reads its positions, about 10 ms per thousand.
+RANK_LIMIT = 2_000
+# Paragraphs of a tier ranked at most (a tier larger than this is ranked from its first ones).
+CANDIDATES = 20_000
 
 
 def page_ids(
-    queryset: QuerySet, text_query: TextQuery | None, *, sort: str, page: int, version: int, state: dict
+    queryset: QuerySet,
+    text_query: TextQuery | None,
+    *,
+    sort: str,
+    page: int,
+    version: int,
+    state: dict,
+    bounded: QuerySet | None = None,
 ) -> list[int]:
     """The ids of page `page` of `queryset`'s matches, in order.
 
     Ranked in blocks of pages: ranking every match costs the same for 20 ids as for 200, so the
     next pages come from the cache. Date orders read an index and stop at the page, so they take
-    one page at a time.
+    one page at a time. `bounded`: the matches are many; rank from the repeating tiers first,
+    found among `bounded` (the filtered paragraphs, without the text condition).
     """
-    per_block = PAGES_PER_BLOCK if text_query is not None and sort == "relevance" else 1
+    # Ranking every match costs the same for 20 ids as for 200; ranking a tier costs per candidate,
+    # and a block of one page is filled from the smallest tier.
+    per_block = PAGES_PER_BLOCK if text_query is not None and sort == "relevance" and bounded is None else 1
     block = (page - 1) // per_block
     block_ids = remembered(
         "ids",
         version,
         {**state, "sort": sort, "block": block, "per_block": per_block},
-        lambda: _block_ids(queryset, text_query, sort=sort, block=block, per_block=per_block),
+        lambda: _block_ids(
+            queryset, text_query, sort=sort, block=block, per_block=per_block, bounded=bounded
+        ),
     )
     start = (page - 1 - block * per_block) * PAGE_SIZE
     return block_ids[start : start + PAGE_SIZE]
 
 
 def _block_ids(
-    queryset: QuerySet, text_query: TextQuery | None, *, sort: str, block: int, per_block: int
+    queryset: QuerySet,
+    text_query: TextQuery | None,
+    *,
+    sort: str,
+    block: int,
+    per_block: int,
+    bounded: QuerySet | None = None,
 ) -> list[int]:
     """The ids of a block of `per_block` pages of hits, in order."""
+    size = PAGE_SIZE * per_block
+    start, end = block * size, (block + 1) * size
     if text_query is None or sort in ("newest", "oldest"):
         ordered = queryset.order_by(*_period_order(sort or "newest"))
-    else:
-        ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-    size = PAGE_SIZE * per_block
-    return list(ordered.values_list("pk", flat=True)[block * size : (block + 1) * size])
+        return list(ordered.values_list("pk", flat=True)[start:end])
+    if bounded is not None:
+        for tier in sorted(REPEAT_TIERS, reverse=True):
+            repeating = text_query.repeating(tier)
+            if repeating is None:
+                break
+            # The tier's paragraphs first, on their own: with the text condition beside it, a
+            # phrase's re-check would run the tier's function again on every row.
+            candidates = list(bounded.filter(repeating).order_by().values_list("pk", flat=True)[:CANDIDATES])
+            ids = ranked_ids(queryset.filter(pk__in=candidates), text_query, start=start, end=end)
+            if len(ids) == size:
+                return ids
+    return ranked_ids(queryset, text_query, start=start, end=end)
+
+
+def ranked_ids(queryset: QuerySet, text_query: TextQuery, *, start: int, end: int) -> list[int]:
+    """The ids of `queryset`'s matches from `start` to `end` by relevance, ties newest first."""
+    ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
+    return list(ordered.values_list("pk", flat=True)[start:end])
 
 
 def _period_order(sort: str) -> list[str]:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 
 from search.cache import data_version, search_state
 from search.chinese import has_cjk
-from search.counting import FACET_SIZE, facet_counts, grouped_counts
-from search.paging import PAGE_SIZE, PAGES_PER_BLOCK, page_ids
+from search.counting import FACET_SIZE, Counts, facet_counts, grouped_counts
+from search.paging import PAGE_SIZE, PAGES_PER_BLOCK, RANK_LIMIT, page_ids
 from search.results import FacetValue, Hit, SearchResult, facet_values, hits
 from search.textquery import TextQuery
 
@@ -24,6 +24,7 @@ __all__ = [
     "FACET_SIZE",
     "PAGES_PER_BLOCK",
     "PAGE_SIZE",
+    "Counts",
     "FacetValue",
     "Hit",
     "SearchResult",
@@ -35,12 +36,16 @@ __all__ = [
 ]
 
 
-def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page: int) -> SearchResult:
-    """One page of hits for the query and filters, with exact facet counts for the whole result set.
+def search_utterances(
+    *, filterset, query: str, langs: set[str], sort: str, page: int, exact: bool = False
+) -> SearchResult:
+    """One page of hits for the query and filters, with the total and facet counts of the whole
+    result set: exact, or estimated when there are too many matches to count in the first response
+    (search/counting.py) unless `exact` is asked for.
 
-    The counts and the page's ids are remembered per search state and data version (search/cache.py):
-    paging through a large result set counts it once, and picking a facet value counts only the
-    narrower set.
+    The exact counts and the page's ids are remembered per search state and data version
+    (search/cache.py): paging through a large result set counts it once, and picking a facet value
+    counts only the narrower set.
     """
     text_query = TextQuery.parse(query, translations="zh" in langs)
     state = search_state(
@@ -50,22 +55,34 @@ def search_utterances(*, filterset, query: str, langs: set[str], sort: str, page
         selections=filterset.selections(),
     )
     version = data_version()
-    counted = facet_counts(filterset, text_query=text_query, langs=langs, version=version, state=state)
-    total = counted["total"]
+    counts = facet_counts(
+        filterset, text_query=text_query, langs=langs, version=version, state=state, exact=exact
+    )
+    total = counts.total
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
     ids = []
     if total:
         matches = filterset.qs.filter(Q() if text_query is None else text_query.condition(langs))
-        ids = page_ids(matches, text_query, sort=sort, page=page, version=version, state=state)
+        ids = page_ids(
+            matches,
+            text_query,
+            sort=sort,
+            page=page,
+            version=version,
+            state=state,
+            bounded=filterset.qs if total > RANK_LIMIT else None,
+        )
     return SearchResult(
         query=query,
         total=total,
         page=page,
         pages=pages,
         hits=hits(ids, text_query),
-        facets=facet_values(counted, filterset, langs),
+        facets=facet_values(counts.values, filterset, langs),
         message=_message(total, text_query, langs),
+        total_is_exact=counts.is_exact("total"),
+        counts_are_exact={name: counts.is_exact(name) for name in counts.values if name != "total"},
     )
 
 

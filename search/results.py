@@ -37,7 +37,14 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     message: str = ""
-    total_is_exact: bool = True  # the counts are exact today; an estimate would say so here
+    # False when the total is estimated from a sample (search/counting.py); per facet likewise.
+    total_is_exact: bool = True
+    counts_are_exact: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def is_estimate(self) -> bool:
+        """True when any count shown is an estimate (the exact ones can be fetched: exact=1)."""
+        return not self.total_is_exact or not all(self.counts_are_exact.values())
 
 
 def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:

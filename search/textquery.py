@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.functions import Greatest
 
 from calls.text import MAX_QUERY_CHARS, trimmed_query
 from search.chinese import has_cjk, query_terms
 
 __all__ = ["MAX_QUERY_CHARS", "TextQuery", "trimmed_query"]
+
+# The tiers of search/migrations/0003's callvault_repeated_lexemes: "lexeme~2", "lexeme~4", "lexeme~8".
+REPEAT_TIERS = (2, 4, 8)
+# A lexeme in tsquery's text form: quoted, with '' and backslash escapes kept as they are.
+_LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
+
+
+class RepeatsAny(Func):
+    """callvault_repeated_lexemes(search_en) @@ <tsquery>: the expression of the index
+    utterance_repeated_en (search/migrations/0003), which the planner matches word for word."""
+
+    output_field = BooleanField()
+
+    def __init__(self, vector, *, tsquery: str):
+        super().__init__(vector)
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"callvault_repeated_lexemes({column}) @@ %s::tsquery", [*params, self.tsquery]
 
 
 @dataclass
@@ -58,6 +79,27 @@ class TextQuery:
         if self.chinese is None:
             return english
         return Greatest(english, SearchRank(F("search_zh"), self.chinese))
+
+    def repeating(self, tier: int) -> RepeatsAny | None:
+        """Paragraphs that say one of the query's words at least `tier` times (an index lookup):
+        where the best-ranked matches of a common word are (search/paging.py). None when the
+        query has no word to look for, or reads the Chinese index (which has no such tiers)."""
+        if tier not in REPEAT_TIERS:
+            raise ValueError(f"no repeated-lexeme tier {tier}")
+        if self.chinese is not None:
+            return None
+        lexemes = self._positive_lexemes()
+        if not lexemes:
+            return None
+        return RepeatsAny(F("search_en"), tsquery=" | ".join(f"'{lexeme}~{tier}'" for lexeme in lexemes))
+
+    def _positive_lexemes(self) -> list[str]:
+        """The lexemes the English query looks for, in tsquery's escaped text form; negated ones
+        are left out (querytree drops them)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT querytree(websearch_to_tsquery('english', %s))", [self.text])
+            tree = cursor.fetchone()[0]
+        return sorted(set(_LEXEME.findall(tree or "")))
 
     def is_empty(self) -> bool:
         """True when the query has no searchable word (only stop words or punctuation)."""

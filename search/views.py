@@ -24,6 +24,7 @@ def _run_search(request) -> tuple[SearchResult, SearchForm, UtteranceFilter, lis
         langs=set(params.get("lang") or []),
         sort=params.get("sort") or ("relevance" if params.get("q") else "newest"),
         page=params.get("page") or 1,
+        exact=bool(params.get("exact")),
     )
     return result, form, filterset, errors
 
@@ -56,6 +57,9 @@ def search_api(request):
         "query": result.query,
         "total": result.total,
         "total_is_exact": result.total_is_exact,
+        # Per facet: False when its counts are estimated from a sample and values too uncertain to
+        # show are left out; exact=1 waits for the exact counts.
+        "counts_are_exact": result.counts_are_exact,
         "page": result.page,
         "pages": result.pages,
         "results": [_hit_json(request, hit) for hit in result.hits],

@@ -1,0 +1,180 @@
+"""Estimated first responses over a large result set, and the exact figures behind them.
+
+The archive of the tests is small, so the thresholds are lowered here (a few dozen matches count as
+"many"); the sample indexes, the repeated-lexeme tiers and the counting passes are the real ones.
+"""
+
+from collections import Counter
+from unittest import mock
+
+from django.db import connection
+from django.test import TestCase
+
+from calls.models import Utterance
+from search import counting, paging
+from search.cache import forget_all
+from search.textquery import TextQuery
+from tests.archive import import_archive
+
+# The sparser sample holds a handful of the test archive's 1,500 paragraphs: only the denser is used.
+SMALL = {"EXACT_LIMIT": 40, "SAMPLE_BUDGET": 10_000, "MIN_SAMPLE_HITS": 2, "SAMPLE_RATES": (16,)}
+
+
+def lowered(**overrides):
+    """The counting thresholds lowered to the test archive's size."""
+    values = SMALL | overrides
+    return mock.patch.multiple(counting, **values)
+
+
+def direct(query: str, column: str, **filters) -> Counter:
+    """Matches per value of `column`, counted by PostgreSQL alone (count(*) ... GROUP BY)."""
+    conditions = "".join(f" AND {name} = %s" for name in filters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}::text, count(*) FROM calls_utterance"
+            f" WHERE search_en @@ websearch_to_tsquery('english', %s){conditions} GROUP BY 1",
+            [query, *filters.values()],
+        )
+        return Counter(dict(cursor.fetchall()))
+
+
+class EstimateTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def setUp(self):
+        forget_all()
+
+    def api(self, **params):
+        response = self.client.get("/api/search/", params)
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_a_large_result_set_is_estimated_and_labelled_in_the_api(self):
+        exact_total = sum(direct("revenue", "role").values())
+        self.assertGreater(exact_total, SMALL["EXACT_LIMIT"])
+        with lowered():
+            data = self.api(q="revenue")
+        self.assertFalse(data["total_is_exact"])
+        self.assertTrue(data["counts_are_exact"])  # every facet says whether it is exact
+        self.assertFalse(any(data["counts_are_exact"].values()))
+        # The estimate is the sampled matches times the rate, never a silent exact-looking figure.
+        sampled = Utterance.objects.filter(TextQuery.parse("revenue").condition(set()))
+        rate = 16
+        self.assertEqual(data["total"], sampled.filter(counting.InSample(rate)).count() * rate)
+
+    def test_exact_1_waits_for_exact_counts_equal_to_a_direct_count_per_facet(self):
+        with lowered():
+            data = self.api(q="revenue", exact="1")
+        self.assertTrue(data["total_is_exact"])
+        self.assertTrue(all(data["counts_are_exact"].values()))
+        by_role = direct("revenue", "role")
+        self.assertEqual(data["total"], sum(by_role.values()))
+        self.assertEqual({v["value"]: v["count"] for v in data["facets"]["role"]}, dict(by_role))
+        by_year = direct("revenue", "fiscal_year")
+        self.assertEqual({v["value"]: v["count"] for v in data["facets"]["year"]}, dict(by_year))
+        by_company = direct("revenue", "company_id")
+        shown = {v["value"]: v["count"] for v in data["facets"]["company"]}
+        slugs = dict(Utterance.objects.values_list("company_id", "company__slug").distinct())
+        self.assertEqual(shown, {slugs[int(pk)]: n for pk, n in by_company.items()})
+
+    def test_exact_counts_once_fetched_serve_the_next_visitor(self):
+        with lowered():
+            self.api(q="revenue", exact="1")
+            data = self.api(q="revenue")
+        self.assertTrue(data["total_is_exact"])
+        self.assertEqual(data["total"], sum(direct("revenue", "role").values()))
+
+    def test_estimates_are_not_remembered_as_exact(self):
+        with lowered():
+            first = self.api(q="revenue")
+            again = self.api(q="revenue")
+        self.assertFalse(first["total_is_exact"])
+        self.assertFalse(again["total_is_exact"])
+
+    def test_a_facet_in_use_is_counted_on_its_own_terms(self):
+        # The analysts' few matches are counted exactly; the role facet, which counts every role's
+        # matches, is estimated on its own.
+        matches = Utterance.objects.filter(TextQuery.parse("revenue").condition(set()))
+
+        def largest_estimate(queryset) -> int:
+            return queryset.filter(counting.InSample(16)).count() * 16
+
+        analysts = matches.filter(role="analyst")
+        limit = max(largest_estimate(analysts), analysts.count())
+        self.assertGreater(min(matches.filter(counting.InSample(16)).count() * 16, matches.count()), limit)
+        with lowered(EXACT_LIMIT=limit):
+            data = self.api(q="revenue", role="analyst")
+        self.assertEqual(data["total"], sum(direct("revenue", "role", role="analyst").values()))
+        self.assertTrue(data["total_is_exact"])
+        self.assertFalse(data["counts_are_exact"]["role"])
+        self.assertTrue(data["counts_are_exact"]["company"])
+
+    def test_values_the_sample_cannot_support_wait_for_the_exact_counts(self):
+        with lowered(MIN_SAMPLE_HITS=10**6):
+            data = self.api(q="revenue")
+        self.assertFalse(data["total_is_exact"])
+        self.assertEqual(data["facets"]["company"], [])
+        self.assertGreater(data["total"], 0)
+
+    def test_small_result_sets_stay_exact(self):
+        with lowered():
+            data = self.api(q="cryptocurrency OR penang")
+        self.assertTrue(data["total_is_exact"])
+        self.assertTrue(all(data["counts_are_exact"].values()))
+
+    def test_the_sample_predicate_is_the_partial_indexes_word_for_word(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'utterance_sample_%%'"
+            )
+            indexes = dict(cursor.fetchall())
+        for rate in counting.SAMPLE_RATES:
+            for suffix in ("en", "zh"):
+                definition = indexes[f"utterance_sample_{rate}_{suffix}"]
+                self.assertIn(f"WHERE (mod(id, ({rate})::bigint) = 0)", definition)
+        with self.assertRaises(ValueError):
+            counting.InSample(7)
+
+
+class BoundedRankingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def test_repeated_lexemes_are_tiered_by_how_often_a_paragraph_says_them(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT callvault_repeated_lexemes(to_tsvector('english', %s))::text",
+                ["Margin, margins and margin again; the margin. Revenue revenue. Cost."],
+            )
+            tiers = cursor.fetchone()[0]
+        self.assertEqual(tiers, "'margin~2' 'margin~4' 'revenu~2'")
+
+    def test_one_word_ranked_from_the_tiers_is_the_exact_order(self):
+        # For a single word ts_rank grows with its occurrences: the tiers' top is the true top.
+        text_query = TextQuery.parse("revenue")
+        matches = Utterance.objects.filter(text_query.condition(set()))
+        every = paging.ranked_ids(matches, text_query, start=0, end=paging.PAGE_SIZE)
+        # The tiers really are used: the paragraphs saying "revenue" twice fill the first page.
+        self.assertGreaterEqual(Utterance.objects.filter(text_query.repeating(2)).count(), paging.PAGE_SIZE)
+        bounded = paging._block_ids(
+            matches, text_query, sort="relevance", block=0, per_block=1, bounded=Utterance.objects.all()
+        )
+        self.assertEqual(bounded, every)
+
+    def test_the_first_page_through_the_api_is_ranked_from_the_tiers(self):
+        text_query = TextQuery.parse("revenue")
+        matches = Utterance.objects.filter(text_query.condition(set()))
+        every = paging.ranked_ids(matches, text_query, start=0, end=paging.PAGE_SIZE)
+        forget_all()
+        with mock.patch.object(paging, "RANK_LIMIT", 10), mock.patch("search.queries.RANK_LIMIT", 10):
+            data = self.client.get("/api/search/", {"q": "revenue"}).json()
+        self.assertEqual([hit["id"] for hit in data["results"]], every)
+
+    def test_negated_words_are_no_candidates_and_chinese_has_no_tiers(self):
+        self.assertIsNone(TextQuery.parse("-revenue").repeating(2))
+        self.assertIsNone(TextQuery.parse("營收").repeating(2))
+        repeating = TextQuery.parse("margin -gross").repeating(4)
+        self.assertEqual(repeating.tsquery, "'margin~4'")
