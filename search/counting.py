@@ -9,10 +9,10 @@ remembered under what it depends on (search/cache.py). Counts are plain values, 
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from calls.models import Utterance
+from config.routers import read_connection
 from search.cache import keep, recall, without
 from search.models import UtteranceTally
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
@@ -152,7 +152,7 @@ def grouped_counts(
         SELECT shown.facet, COALESCE({slugs}shown.value), COALESCE({names}), shown.n{language_columns}
         FROM (SELECT * FROM grouped WHERE facet IS NULL {" ".join(shown)}) AS shown{lookups}
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *limits])
         rows = cursor.fetchall()
     result: dict = {name: [] for name in facets}
