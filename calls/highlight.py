@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
 from calls.text import SNIPPET_CHARS, chinese_spans, marked_html, word_spans
+from config.routers import read_connection
 
 __all__ = ["SNIPPET_CHARS", "english_lexemes", "mark_chinese", "mark_words", "words_matching"]
 
@@ -22,7 +22,7 @@ _QUERY_LEXEME = re.compile(r"(!?)'((?:[^']|'')*)'")
 
 def english_lexemes(query: str) -> set[str]:
     """The lexemes a web-search query looks for (excluded words left out)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT websearch_to_tsquery('english', %s)::text", [query])
         tsquery = cursor.fetchone()[0] or ""
     return {lexeme.replace("''", "'") for negated, lexeme in _QUERY_LEXEME.findall(tsquery) if not negated}
@@ -39,7 +39,7 @@ def words_matching(texts: list[str], lexemes: set[str]) -> set[str]:
     words = sorted({word.lower() for text in texts for word in candidate.findall(text)})
     if not words:
         return set()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT word FROM unnest(%s::text[]) AS word "
             "WHERE tsvector_to_array(to_tsvector('english', word)) && %s::text[]",

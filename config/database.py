@@ -1,4 +1,5 @@
-"""Where the database is: DATABASE_URL when set, otherwise an embedded PostgreSQL from `pgserver`.
+"""Where the database is: DATABASE_URL when set, otherwise an embedded PostgreSQL from `pgserver`;
+and its read replicas, DATABASE_REPLICA_URLS (none unless set; config/routers.py sends reads there).
 
 The embedded server keeps its data in a git-ignored folder of the project, so runserver, management
 commands and tests share it, and a new user needs no database install.
@@ -17,6 +18,24 @@ def database_config(base_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         url = embedded_database_url(Path(os.environ.get("CALLVAULT_PGDATA", base_dir / ".pgdata")))
+    return url_config(url)
+
+
+def replica_configs() -> dict[str, dict]:
+    """replica1, replica2, ...: one alias per URL of DATABASE_REPLICA_URLS (comma-separated), in order."""
+    urls = [url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()]
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = url_config(url)
+        # A replica is the primary's own data: the test runner creates no database on it (it could
+        # not, read-only) and points it at the primary's test database instead.
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
+def url_config(url: str) -> dict:
+    """A DATABASES entry for `url`, with the settings every connection of ours gets."""
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
     config["CONN_HEALTH_CHECKS"] = True
     # A common word matches a quarter of a million paragraphs: with PostgreSQL's default 4 MB its

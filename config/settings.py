@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import database_config
+from config.database import database_config, replica_configs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads (the session, the user): the whole request reads from one database.
+    "config.routers.ReadReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common: the language comes from the cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +93,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(BASE_DIR)}
+# Read replicas (DATABASE_REPLICA_URLS): each request reads from one of them, writes go to "default"
+# (config/routers.py, docs/scaling.md). None set: no router, everything on "default" as before.
+DATABASES.update(replica_configs())
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search counts and page ids remembered per search state (search/cache.py). In each process's

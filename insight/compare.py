@@ -9,9 +9,8 @@ import re
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.db import connection
-
 from calls.models import Call, Role, Turn, Utterance
+from config.routers import read_connection
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 TERMS = 15
@@ -71,7 +70,7 @@ def _words(call: Call) -> list[str]:
 
 def _lexemes(words: set[str]) -> dict[str, str]:
     """Each word's English stem, as the search index reads it; stop words have none. One query."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT w, (tsvector_to_array(to_tsvector('english', w)))[1] FROM unnest(%s::text[]) AS w",
             [sorted(words)],

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import connection
-
 from calls.models import Utterance
+from config.routers import read_connection
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Words a websearch query excludes (-word, -"a phrase") are not what the reader is looking for.
@@ -33,7 +32,7 @@ class Line:
 def query_lexemes(text: str) -> list[str]:
     """The English lexemes of the words the query looks for (its excluded words left out)."""
     kept = EXCLUDED.sub(" ", text)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT tsvector_to_array(to_tsvector('english', %s))", [kept])
         return list(cursor.fetchone()[0] or [])
 
@@ -42,7 +41,7 @@ def matching_words(words: set[str], lexemes: list[str]) -> set[str]:
     """Which of `words` (lower-cased) the English index reads as one of `lexemes`: one query."""
     if not words or not lexemes:
         return set()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT w FROM unnest(%s::text[]) AS w"
             " WHERE tsvector_to_array(to_tsvector('english', w)) && %s::text[]",

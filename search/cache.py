@@ -20,6 +20,8 @@ from typing import TypeVar
 from django.core.cache import caches
 from django.db import connection
 
+from config.routers import read_connection
+
 T = TypeVar("T")
 CACHE_ALIAS = "search"
 
@@ -43,8 +45,12 @@ def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -
 
 
 def data_version() -> int:
-    """The version of the searchable data (search_data_version, kept by triggers); 0 before any."""
-    with connection.cursor() as cursor:
+    """The version of the searchable data (search_data_version, kept by triggers); 0 before any.
+
+    Read where the request reads its data (config/routers.py): from a replica, the version of what
+    that replica has replayed, so the results it keys are of that very data.
+    """
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT version FROM search_data_version WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0

@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, Value
 
 from calls.models import Utterance
+from config.routers import read_connection
 from search.cache import keep, recall, remembered, without
 from search.models import UtteranceTally
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
@@ -321,7 +321,7 @@ def grouped_counts(
         SELECT shown.facet, COALESCE({slugs}shown.value), COALESCE({names}), shown.n{language_columns}
         FROM (SELECT * FROM grouped WHERE facet IS NULL {" ".join(shown)}) AS shown{lookups}
     """  # noqa: S608
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *limits])
         rows = cursor.fetchall()
     result: dict = {name: [] for name in facets}

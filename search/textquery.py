@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
 from django.db.models.functions import Greatest
 
 from calls.text import MAX_QUERY_CHARS, trimmed_query
+from config.routers import read_connection
 from search.chinese import has_cjk, query_terms
 
 __all__ = ["MAX_QUERY_CHARS", "TextQuery", "trimmed_query"]
@@ -96,14 +96,14 @@ class TextQuery:
     def _positive_lexemes(self) -> list[str]:
         """The lexemes the English query looks for, in tsquery's escaped text form; negated ones
         are left out (querytree drops them)."""
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute("SELECT querytree(websearch_to_tsquery('english', %s))", [self.text])
             tree = cursor.fetchone()[0]
         return sorted(set(_LEXEME.findall(tree or "")))
 
     def is_empty(self) -> bool:
         """True when the query has no searchable word (only stop words or punctuation)."""
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [self.text])
             english_nodes = cursor.fetchone()[0]
         return english_nodes == 0 and self.chinese is None
