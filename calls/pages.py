@@ -57,6 +57,33 @@ def page_url(params: QueryDict, page: int) -> str:
     return "?" + params.urlencode()
 
 
+def page_numbers(current: int, pages: int, *, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and a window around `current`.
+
+    None stands for the pages left out between them ("…"); a gap of a single page shows that page
+    instead, as a "…" would take as much room: 1 2 3 4 5 … 40, 1 … 8 9 10 11 12 … 40.
+    """
+    shown = {1, pages, *range(max(1, current - around), min(pages, current + around) + 1)}
+    numbers: list[int | None] = []
+    previous = 0
+    for n in sorted(shown):
+        if n - previous == 2:
+            numbers.append(n - 1)
+        elif n - previous > 2:
+            numbers.append(None)
+        numbers.append(n)
+        previous = n
+    return numbers
+
+
+def page_links(params: QueryDict, page) -> list[tuple[int | None, str]]:
+    """The numbered links of a Django Page's pager: (number, query string), (None, "") for a gap."""
+    return [
+        (n, page_url(params, n) if n is not None else "")
+        for n in page_numbers(page.number, page.paginator.num_pages)
+    ]
+
+
 def highlight(turns: list[Turn], query: str, *, columns: str) -> int:
     """Mark the query's words in every paragraph of `turns`; return how many paragraphs have a hit.
 

@@ -28,6 +28,7 @@ def _paginate(request, queryset, per_page: int):
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     page.previous_url = pages.page_url(request.GET, page.number - 1) if page.has_previous() else ""
     page.next_url = pages.page_url(request.GET, page.number + 1) if page.has_next() else ""
+    page.links = pages.page_links(request.GET, page)
     return page
 
 

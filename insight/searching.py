@@ -52,14 +52,8 @@ class Search:
 
     def state(self) -> dict:
         """What decides the result set, as plain values: part of a cache key."""
-        cleaned, rejected = self.filterset.form.cleaned_data, self.filterset.form.rejected
-        filters = {}
-        for name in self.filterset.filters:
-            value = cleaned.get(name)
-            if value:
-                filters[name] = sorted(obj.slug if hasattr(obj, "slug") else str(obj) for obj in value)
-            elif name in rejected:
-                filters[name] = ["<nothing>"]
+        # The filter set's own plain selections: the facets' values and the date range's ISO dates.
+        filters = {name: values for name, values in self.filterset.selections().items() if values}
         chinese = self.text_query is not None and self.text_query.chinese is not None
         return {"q": self.query, "lang": sorted(self.langs), "chinese": chinese, "filters": filters}
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from calls.pages import page_url
+from calls.pages import page_links, page_url
+from search.filters import DATE_FILTERS
 from search.paging import PAGE_SIZE
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE
 from search.results import FacetValue, SearchResult
@@ -41,7 +42,8 @@ def carried_params(data: QueryDict, form, filterset) -> QueryDict:
         "q": [cleaned["q"]] if cleaned.get("q") else [],
         "sort": [cleaned["sort"]] if cleaned.get("sort") else [],
         "lang": sorted(set(cleaned.get("lang") or [])),
-    } | {name: sorted(filterset.selected(name)) for name in FACETS_BY_NAME}
+        "group": [cleaned["group"]] if cleaned.get("group") else [],
+    } | {name: sorted(filterset.selected(name)) for name in [*FACETS_BY_NAME, *DATE_FILTERS]}
     params = QueryDict(mutable=True)
     for name in dict.fromkeys(data):  # the request's order, each name once
         if valid.get(name):
@@ -55,6 +57,14 @@ def toggled(params: QueryDict, name: str, value: str) -> str:
     params.pop("page", None)
     values = params.getlist(name)
     params.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    return "?" + params.urlencode()
+
+
+def without(params: QueryDict, *names: str) -> str:
+    """The query string without the parameters `names`; back to page 1."""
+    params = params.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
     return "?" + params.urlencode()
 
 
@@ -80,7 +90,14 @@ def pager(params: QueryDict, result: SearchResult) -> Page:
 
     Paginated over the range of hit positions: no query (the total is known).
     """
-    page = Paginator(range(result.total), PAGE_SIZE).page(result.page)
+    return numbered_pager(params, total=result.total, per_page=PAGE_SIZE, number=result.page)
+
+
+def numbered_pager(params: QueryDict, *, total: int, per_page: int, number: int) -> Page:
+    """Page `number` of `total` rows, with previous/next links and the numbers to show (`links`)."""
+    paginator = Paginator(range(total), per_page)
+    page = paginator.page(min(max(number, 1), paginator.num_pages))
     page.previous_url = page_url(params, page.number - 1) if page.has_previous() else ""
     page.next_url = page_url(params, page.number + 1) if page.has_next() else ""
+    page.links = page_links(params, page)
     return page

@@ -3,16 +3,23 @@
 The facet filters are built from the facet registry (search/registry.py), one per facet.
 """
 
+from collections.abc import Iterable
+
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Utterance
+from calls.models import Call, Company, Utterance
+from calls.querysets import ticker_alias
 from calls.text import MAX_QUERY_CHARS, trimmed_query
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE, Facet
 
-__all__ = ["MAX_QUERY_CHARS", "SearchForm", "UtteranceFilter"]
+__all__ = ["DATE_FILTERS", "MAX_QUERY_CHARS", "SearchForm", "UtteranceFilter"]
+
+# The date range, on the date the call was held (calls.Call.held_on): parameters of the filter set
+# beside the facets, in the URL as ISO dates (?from=2023-01-01&to=2023-12-31).
+DATE_FILTERS = ("from", "to")
 
 NOTHING = "<nothing>"  # a facet's selection in the cache key when only unknown values were asked for
 
@@ -59,6 +66,29 @@ class SlugListField(forms.ModelMultipleChoiceField):
         return found
 
 
+class CompanyListField(SlugListField):
+    """Companies by slug or by ticker, in any case (?company=ALLT is Allot), a former ticker too.
+
+    A ticker is what an analyst types for a company; the value is carried on as the company's slug
+    (UtteranceFilter.selected), so links and cache keys name each company one way. One query.
+    """
+
+    def _check_values(self, value):
+        values = {str(v) for v in value}
+        usable = {v for v in values if "\x00" not in v}
+        condition = Q(slug__in={v.lower() for v in usable})
+        for ticker in {v.upper() for v in usable}:
+            condition |= Q(ticker__iexact=ticker) | Q(aliases__contains=[ticker_alias(ticker)])
+        found = self.queryset.filter(condition) if usable else self.queryset.none()
+        prefix = ticker_alias("")
+        known = set()
+        for company in found:  # evaluated once here; the field returns these rows
+            known |= {company.slug, company.ticker.upper()}
+            known |= {alias.removeprefix(prefix) for alias in company.aliases if alias.startswith(prefix)}
+        self.rejected = sorted(v for v in values if v.lower() not in known and v.upper() not in known)
+        return found
+
+
 class IntegerListField(SetsAsideUnknownValues, forms.TypedMultipleChoiceField):
     """Several integers in a range, as repeated parameters (?year=2013&year=2014)."""
 
@@ -92,6 +122,41 @@ class SlugFilter(django_filters.ModelMultipleChoiceFilter):
         return {self.field_name: v.pk}
 
 
+class CompanyFilter(SlugFilter):
+    field_class = CompanyListField
+
+
+class HeldFilter(django_filters.DateFilter):
+    """One end of the date range, on the call's date held: the calls in range, as a subquery.
+
+    Both querysets the filter set narrows (paragraphs and per-call tallies) carry call_id, so one
+    condition serves both: `call_id IN (calls held in the range)`, which PostgreSQL runs as a hash
+    semi-join against the small calls table, or, reading paragraphs newest first, as a memoized
+    look-up per call (never a scan of something big per row). UtteranceFilter puts both ends in
+    one subquery. Calls with no date held are outside every range.
+    """
+
+    field_class = forms.DateField
+
+    def __init__(self, *, lookup_expr: str, **kwargs):
+        super().__init__(field_name="held_on", lookup_expr=lookup_expr, input_formats=["%Y-%m-%d"], **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return held_between(qs, **{"start" if self.lookup_expr == "gte" else "end": value})
+
+
+def held_between(queryset: QuerySet, *, start=None, end=None) -> QuerySet:
+    """Rows of `queryset` (with a call_id) whose call was held between `start` and `end`, inclusive."""
+    calls = Call.objects.all()
+    if start is not None:
+        calls = calls.filter(held_on__gte=start)
+    if end is not None:
+        calls = calls.filter(held_on__lte=end)
+    return queryset.filter(call_id__in=calls.values("pk"))
+
+
 def facet_filter(facet: Facet) -> django_filters.Filter:
     """The filter of one facet, on its column, as the registry says its values are given.
 
@@ -99,6 +164,8 @@ def facet_filter(facet: Facet) -> django_filters.Filter:
     and a DISTINCT would make PostgreSQL sort the whole result set (and collapse the facet query's
     rows).
     """
+    if facet.model is Company:
+        return CompanyFilter(field_name=facet.column, queryset=Company.objects.all(), label=facet.title)
     if facet.model is not None:
         # By the column itself (company_id), never a join to the table.
         return SlugFilter(field_name=facet.column, queryset=facet.model.objects.all(), label=facet.title)
@@ -131,6 +198,14 @@ class FacetForm(forms.Form):
             for value in values
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and end < start:
+            # Reported and left out, as any invalid parameter: the range's start still applies.
+            self.add_error("to", _("The end of the date range is before its start."))
+        return cleaned
+
 
 class UtteranceFilter(django_filters.FilterSet):
     """Facet filters, one per facet of the registry: values of one facet are OR-ed, facets AND-ed.
@@ -147,32 +222,48 @@ class UtteranceFilter(django_filters.FilterSet):
 
     @classmethod
     def get_filters(cls):
-        return {facet.name: facet_filter(facet) for facet in FACETS}
+        filters = {facet.name: facet_filter(facet) for facet in FACETS}
+        filters["from"] = HeldFilter(lookup_expr="gte", label=_("Held from"))
+        filters["to"] = HeldFilter(lookup_expr="lte", label=_("Held until"))
+        return filters
 
-    def filter_queryset(self, queryset: QuerySet, *, skip: str = "") -> QuerySet:
-        """`queryset` passing every facet filter but `skip`'s."""
+    def filter_queryset(self, queryset: QuerySet, *, skip: str | Iterable[str] = "") -> QuerySet:
+        """`queryset` passing every filter but `skip`'s (a filter's name, or several)."""
         self.form.errors  # validates once (django-filter filters the cleaned values)  # noqa: B018
+        skipped = {skip} if isinstance(skip, str) else set(skip)
         rejected = self.form.rejected
-        for name, value in self.form.cleaned_data.items():
-            if name == skip:
+        cleaned = self.form.cleaned_data
+        for name, value in cleaned.items():
+            if name in skipped or name in DATE_FILTERS:
                 continue
             if not value and name in rejected:
                 # Only unknown values asked for: they match nothing (dropping the filter would widen it).
                 return queryset.none()
             queryset = self.filters[name].filter(queryset, value)
+        start, end = (None if name in skipped else cleaned.get(name) for name in DATE_FILTERS)
+        if start or end:
+            queryset = held_between(queryset, start=start, end=end)
         return queryset
 
     def selected(self, name: str) -> set[str]:
-        """The facet's valid values asked for, as they are written in the URL."""
+        """The filter's valid values asked for, as they are written in the URL (dates in ISO form)."""
+        if name in DATE_FILTERS:
+            day = self.form.cleaned_data.get(name)
+            return {day.isoformat()} if day else set()
         return FACETS_BY_NAME[name].selected(self.form.cleaned_data.get(name))
 
     def selections(self) -> dict[str, list[str]]:
-        """Each facet's selection, as plain values; a facet of only unknown values is [NOTHING]."""
+        """Each filter's selection, as plain values; a facet of only unknown values is [NOTHING].
+
+        The date range is part of it (under "from" and "to"), so that the search state, and with it
+        every cache key of counts and ids (search/cache.py), tells a range from none.
+        """
         rejected = self.form.rejected
-        return {
+        selections = {
             facet.name: sorted(self.selected(facet.name)) or ([NOTHING] if facet.name in rejected else [])
             for facet in FACETS
         }
+        return selections | {name: sorted(self.selected(name)) for name in DATE_FILTERS}
 
 
 class SearchForm(forms.Form):
@@ -187,3 +278,5 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False)
     # exact=1: wait for the exact counts where the first response would estimate them.
     exact = forms.BooleanField(required=False)
+    # Paragraphs (the default) or the calls they are in, each with how many match.
+    group = forms.ChoiceField(choices=[("call", _("Calls"))], required=False)

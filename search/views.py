@@ -1,10 +1,17 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search.facets import carried_params, facet_links, pager
+from search.allvalues import LONG_FACETS, all_values
+from search.chips import active_chips, clear_all_url, grouped_summary
+from search.counting import FACET_SIZE
+from search.facets import FACET_TITLES, carried_params, facet_links, numbered_pager, pager, without
 from search.filters import SearchForm, UtteranceFilter
+from search.grouping import CALLS_PER_PAGE, calls_matching
 from search.queries import SearchResult, search_utterances
+from search.suggest import company_named
+from search.zero import why_nothing
 
 
 def _run_search(request) -> tuple[SearchResult, SearchForm, UtteranceFilter, list[str]]:
@@ -34,19 +41,84 @@ def search_page(request):
     result, form, filterset, errors = _run_search(request)
     # Links carry the search's own parameters only: junk in the address is not repeated in each.
     params = carried_params(request.GET, form, filterset)
-    return render(
-        request,
-        "search/search.html",
-        {
-            "result": result,
-            "form": form,
-            "errors": errors,
-            "params": params,
-            "facets": facet_links(params, result.facets),
-            "chosen_sort": form.cleaned_data.get("sort") or "",
-            "pager": pager(params, result),
-        },
-    )
+    cleaned = form.cleaned_data
+    langs = set(cleaned.get("lang") or [])
+    sort = cleaned.get("sort") or ("relevance" if result.query else "newest")
+    chips = active_chips(params, filterset)
+    context = {
+        "result": result,
+        "form": form,
+        "errors": errors,
+        "params": params,
+        "facets": facet_links(params, result.facets),
+        "facet_size": FACET_SIZE,
+        "long_facets": LONG_FACETS,
+        "chosen_sort": cleaned.get("sort") or "",
+        "pager": pager(params, result),
+        "chips": chips,
+        "clear_all_url": clear_all_url(params),
+        "held_from": "".join(filterset.selected("from")),
+        "held_to": "".join(filterset.selected("to")),
+        "grouped": cleaned.get("group") == "call",
+        "paragraphs_url": without(params, "group"),
+        "calls_url": _with(params, group="call"),
+    }
+    if context["grouped"]:
+        groups = calls_matching(
+            filterset, query=result.query, langs=langs, sort=sort, page=cleaned.get("page") or 1
+        )
+        context["groups"] = groups
+        context["pager"] = numbered_pager(
+            params, total=groups.total, per_page=CALLS_PER_PAGE, number=groups.page
+        )
+        context["grouped_summary"] = grouped_summary(
+            total=result.total, calls=groups.total, query=result.query
+        )
+    if not result.total and (result.query or chips):
+        context["culprits"] = why_nothing(filterset, params, query=result.query, langs=langs, chips=chips)
+    # Only on the first page, for a query with words to search and while no company is chosen:
+    # then the offer is a new direction (and only then is the one query for it spent).
+    if result.query and not result.message and result.page == 1 and not filterset.selected("company"):
+        company = company_named(result.query)
+        if company is not None:
+            context["company_suggestion"] = (company, _with(params, q=None, company=company.slug))
+    return render(request, "search/search.html", context)
+
+
+def _with(params, **values) -> str:
+    """The query string with these parameters set (None: removed), back to page 1."""
+    params = params.copy()
+    params.pop("page", None)
+    for name, value in values.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = value
+    return "?" + params.urlencode()
+
+
+@require_GET
+def facet_page(request, name: str):
+    """Every value of a long facet with its count, for the search in the query string (?fragment=1:
+    only the list, which search.js puts in place of the facet's first values)."""
+    if name not in LONG_FACETS:
+        raise Http404
+    form, filterset = SearchForm(request.GET), UtteranceFilter(request.GET)
+    form.is_valid()
+    filterset.form.is_valid()
+    params = carried_params(request.GET, form, filterset)
+    query = form.cleaned_data.get("q") or ""
+    values = all_values(filterset, name=name, query=query, langs=set(form.cleaned_data.get("lang") or []))
+    search_url = reverse("search:search")
+    links = facet_links(params, {name: values})
+    context = {
+        "name": name,
+        "title": FACET_TITLES[name],
+        "links": [(f"{search_url}{link.url}", link) for _name, _title, found in links for link in found],
+        "back_url": search_url + without(params),
+        "query": query,
+    }
+    template = "search/_facet_values.html" if request.GET.get("fragment") else "search/facet_values.html"
+    return render(request, template, context)
 
 
 @require_GET

@@ -204,25 +204,28 @@ class SearchTests(TestCase):
         # A first request, then the same again (its counts and ids remembered): as measured when the
         # search was split into modules, plus one for the first search with a query after an import
         # (the archive's size, which decides whether counts may be estimated: search/counting.py).
-        # Lower is fine; never raise these silently.
+        # Lower is fine; never raise these silently. The page spends one query more than the API
+        # on a first page whose query might name a company (the offer to search within its calls,
+        # search/suggest.py), first time and again.
         pinned = [
-            ({"q": "revenue"}, 7, 4),
-            ({"q": "營收 SECaaS", "company": "allot"}, 9, 5),
-            ({"q": "the"}, 5, 3),
-            ({}, 4, 2),
-            ({"role": "analyst"}, 5, 2),
-            ({"q": "revenue", "company": "allot", "role": "analyst", "year": "2013"}, 11, 5),
-            ({"q": "margin", "lang": "zh"}, 6, 3),
-            ({"q": "revenue", "speaker": "nosuch"}, 6, 4),
-            ({"q": "revenue", "page": "3"}, 7, 4),
+            ({"q": "revenue"}, 7, 4, 1),
+            ({"q": "營收 SECaaS", "company": "allot"}, 9, 5, 0),
+            ({"q": "the"}, 5, 3, 0),
+            ({}, 4, 2, 0),
+            ({"role": "analyst"}, 5, 2, 0),
+            ({"q": "revenue", "company": "allot", "role": "analyst", "year": "2013"}, 11, 5, 0),
+            ({"q": "margin", "lang": "zh"}, 6, 3, 1),
+            ({"q": "revenue", "speaker": "nosuch"}, 6, 4, 1),
+            ({"q": "revenue", "page": "3"}, 7, 4, 0),
         ]
         for url in ("/search/", "/api/search/"):
-            for params, first, again in pinned:
+            for params, first, again, suggestion in pinned:
+                extra = suggestion if url == "/search/" else 0
                 forget_all()
                 with self.subTest(url=url, params=params):
-                    with self.assertNumQueries(first):
+                    with self.assertNumQueries(first + extra):
                         self.client.get(url, params)
-                    with self.assertNumQueries(again):
+                    with self.assertNumQueries(again + extra):
                         self.client.get(url, params)
 
     def test_browsing_without_a_query_lists_newest_first(self):
