@@ -162,3 +162,33 @@ def names_match(a: str, b: str) -> Match | None:
     if len(x[0]) == 1 or len(y[0]) == 1 or not same_given_name(x[0], y[0]):
         return None
     return Match.VARIANT if _same_middles(x[1:-1], y[1:-1]) else None
+
+
+# What joins the parts of a title: "President & CEO", "President and CEO", "President, CEO" and
+# "President/CEO" are one title written four ways.
+_TITLE_JOINERS = re.compile(r"\s*(?:&|\+|/|,|;|\band\b)\s*")
+
+
+@lru_cache(maxsize=4096)
+def title_key(title: str) -> str:
+    """A job title for comparison: case, accents, dots, dashes and the joiners between its parts ignored.
+
+    Only spelling: "CEO" and "Chief Executive Officer" stay two titles (expanding abbreviations
+    would need a list, and "CFO & COO" against "COO & CFO" may well be a change of emphasis).
+    """
+    folded = re.sub(r"[.'’]", "", _fold(title))  # "C.E.O." is "CEO"
+    folded = _TITLE_JOINERS.sub(" ", folded)
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+
+
+def distinct_spellings(values, key=title_key) -> list[str]:
+    """One spelling per value as `key` compares them (titles by default, or `firm_key`).
+
+    The first spelling met is kept, in the order first met: give them newest first.
+    """
+    seen: dict[str, str] = {}
+    for value in values:
+        compared = key(value) if value else ""
+        if compared and compared not in seen:
+            seen[compared] = value.strip()
+    return list(seen.values())

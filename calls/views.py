@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from calls import pages
+from calls import pages, people
 from calls.filters import CompanyFilter, SpeakerFilter
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.text import trimmed_query
@@ -220,8 +220,16 @@ def speaker_detail(request, slug):
         .annotate(turn_count=Count("turns", distinct=True))
         .distinct()
     )
-    seen = list(Turn.objects.filter(speaker=speaker).values_list("role", "title", "firm").distinct())
-    roles = {role for role, _title, _firm in seen}
+    # Newest call first, so that a title or firm written two ways shows as the latest call wrote it.
+    seen = list(
+        Turn.objects.filter(speaker=speaker)
+        .values_list("role", "title", "firm", "call__fiscal_year", "call__fiscal_quarter")
+        .distinct()
+        .order_by("-call__fiscal_year", "-call__fiscal_quarter", "title", "firm")
+    )
+    roles = {role for role, *_rest in seen}
+    titles = people.distinct_spellings(title for _role, title, *_rest in seen)
+    firms = people.distinct_spellings([*(firm for _r, _t, firm, *_p in seen), speaker.firm], people.firm_key)
     questions = list(
         Exchange.objects.filter(questioner=speaker)
         .select_related("call__company")
@@ -243,8 +251,8 @@ def speaker_detail(request, slug):
             "speaker": speaker,
             "calls": calls,
             "roles": [label for value, label in Role.choices if value in roles],
-            "titles": sorted({title for _role, title, _firm in seen if title}),
-            "firms": sorted({firm for _role, _title, firm in seen if firm} | ({speaker.firm} - {""})),
+            "titles": titles,
+            "firms": firms,
             "questions": questions,
         },
     )

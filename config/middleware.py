@@ -58,8 +58,9 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 # The admin differs in styles only: Django's own change-list template writes a <style> block (when
-# a list has no actions) and the upload pages keep theirs inline. Admin pages are staff-only, show
-# no user-supplied CSS, and scripts stay 'self' only, which is what keeps injected markup inert.
+# a list has no actions). Admin pages are staff-only, show no user-supplied CSS, and scripts stay
+# 'self' only, which is what keeps injected markup inert. The upload pages under /admin/uploads/
+# are ours and set the strict policy themselves (uploads/views.py: staff_page).
 ADMIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )

@@ -1,11 +1,14 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from calls.ingestion import CallFacts
 from calls.models import Call
 from calls.models import Role as RoleLabel
 from calls.parsing import Role
+from uploads import picker
 from uploads.corrections import SpeakerCorrection
 
 # What the file picker offers: every format the parser reads (it reads any file; this only decides
@@ -82,6 +85,11 @@ class UploadForm(FactsForm):
                 "accept": TRANSCRIPT_FILE_TYPES,
                 "data-max-files": max_files,
                 "data-max-bytes": max_bytes,
+                # What uploads/static/uploads/upload.js says before sending, in the page's language.
+                "data-too-many": _("Too many files: at most %(limit)d can be uploaded at once.")
+                % {"limit": max_files},
+                "data-too-large": _("{file}: {size} bytes, over the limit of %(limit)s bytes.")
+                % {"limit": f"{max_bytes:,}"},
             }
         )
 
@@ -105,24 +113,69 @@ class SpeakerForm(forms.Form):
 SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=0)
 
 
-class CallChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, call) -> str:
-        return f"{call.company.name} · {call.period_label}"
+class CallField(forms.CharField):
+    """A stored call named in words: its slug and period ("allot 2013-q1", what the suggestions of
+    static/js/call-picker.js fill in), its address, or any text only one call matches. Cleans to the Call.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", picker.MAX_CHARS)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return picker.picker_value(value) if isinstance(value, Call) else value
+
+    def clean(self, value):
+        text = super().clean(value)  # the text, its length checked
+        if not text:
+            return None
+        found = picker.call_for_text(text)
+        if found.call is not None:
+            return found.call
+        example = picker.picker_value(found.candidates[0]) if found.candidates else "allot 2013-q1"
+        if not found.candidates:
+            raise ValidationError(
+                _("No stored call matches “%(text)s”. Type the company and the period, e.g. %(example)s."),
+                code="no_call",
+                params={"text": text, "example": example},
+            )
+        shown = found.candidates[:3]
+        raise ValidationError(
+            _("“%(text)s” matches several calls (%(calls)s%(more)s): add the period, e.g. %(example)s."),
+            code="several_calls",
+            params={
+                "text": text,
+                "calls": "; ".join(f"{call.company.name} · {call.period_label}" for call in shown),
+                "more": "…" if len(found.candidates) > len(shown) else "",
+                "example": example,
+            },
+        )
 
 
 class TranslationForm(forms.Form):
     """A translation file for a call already stored."""
 
-    call = CallChoiceField(
+    call = CallField(
         label=_("Call"),
-        queryset=Call.objects.select_related("company").order_by(
-            "company__name", "-fiscal_year", "-fiscal_quarter"
-        ),
+        help_text=_("Type the company and the period, e.g. allot 2013-q1, and pick the call."),
     )
     file = forms.FileField(label=_("Translation file"), allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A combobox (WAI-ARIA): static/js/call-picker.js fills the listbox the template puts after it.
+        self.fields["call"].widget.attrs.update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": "call-options",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-call-picker": reverse("uploads:call_choices"),
+                "class": "vTextField",
+            }
+        )
         self.fields["file"].widget.attrs["accept"] = ".txt,text/plain"
         self.fields["file"].help_text = _("At most %(bytes)s bytes.") % {
             "bytes": f"{settings.TRANSCRIPT_MAX_BYTES:,}"

@@ -14,8 +14,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
-from django.http import HttpResponse
+from django.core.exceptions import DisallowedRedirect, PermissionDenied, TooManyFilesSent
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -23,8 +23,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import bad_request
 
+from config.middleware import CONTENT_SECURITY_POLICY
 from uploads import alignment as aligning
+from uploads import picker
 from uploads.forms import AttachForm, PreviewForm, SpeakerFormSet, TranslationForm, UploadForm
 from uploads.models import Upload
 from uploads.preview import speaker_turns
@@ -58,6 +61,9 @@ def staff_page(view):
     middleware's check is moved into the view (csrf_exempt outside, csrf_protect inside) and a
     request refused for its file count gets a message instead; it reaches no view, so it changes
     nothing. Every other request is checked exactly as the middleware would.
+
+    The pages carry the site's strict Content-Security-Policy, not the admin's (which allows the
+    inline styles of Django's own admin pages): theirs are in static/css/uploads.css.
     """
     protected = csrf_protect(view)
 
@@ -77,7 +83,20 @@ def staff_page(view):
                 return _upload_form(request, UploadForm(), status=400)
         return protected(request, *args, **kwargs)
 
-    return csrf_exempt(staff_member_required(never_cache(checked)))
+    guarded = staff_member_required(never_cache(checked))
+
+    @wraps(view)
+    def answered(request, *args, **kwargs):
+        try:
+            response = guarded(request, *args, **kwargs)
+        except DisallowedRedirect as error:
+            # The login redirect carries the address in ?next=, and Django refuses a redirect over
+            # 16 kB: Django's 400 page, in the site's layout (templates/400.html), not a traceback.
+            response = bad_request(request, error)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return csrf_exempt(answered)
 
 
 def _page(request, template: str, *, status: int = 200, **context) -> HttpResponse:
@@ -281,6 +300,27 @@ def upload_translation(request):
         file=form.cleaned_data["file"], call=form.cleaned_data["call"], user=request.user
     )
     return _received(request, [upload])
+
+
+@staff_page
+@require_http_methods(["GET"])
+def call_choices(request):
+    """The calls the translation form's picker suggests for ?q= (JSON; see uploads/picker.py)."""
+    calls = picker.calls_matching(request.GET.get("q", ""), limit=picker.SUGGESTIONS + 1)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "value": picker.picker_value(call),
+                    "label": f"{call.company.name} · {call.period_label}",
+                    "held_on": call.held_on.isoformat() if call.held_on else None,
+                    "url": call.get_absolute_url(),
+                }
+                for call in calls[: picker.SUGGESTIONS]
+            ],
+            "more": len(calls) > picker.SUGGESTIONS,
+        }
+    )
 
 
 def _translation_form(request, form: TranslationForm, *, status: int = 200) -> HttpResponse:

@@ -1,13 +1,17 @@
 """Browser fixtures: one headless Debian Chromium per test run, a fresh page per test.
 
 See tests/browser/chromium.py for which Chromium is driven and what happens when it is missing.
+Every test leaves a screenshot of each page it had open when it ended, failing or not, in
+test-results/browser/<module>/<test>-<n>.png (CI keeps test-results/ as artefacts); `screenshot`
+keeps more along the way.
 """
 
 import os
+import re
 
 import pytest
 
-from tests.archive import SAMPLES, ingest
+from tests.archive import ROOT, SAMPLES, ingest
 from tests.browser import chromium
 
 WIDE = {"width": 1280, "height": 900}
@@ -80,13 +84,38 @@ def csp_violations() -> list[str]:
     return []
 
 
+SCREENSHOTS = ROOT / "test-results" / "browser"
+
+
+def screenshot_path(request, label: str):
+    """test-results/browser/<module>/<test>-<label>.png, the test's parameters made file-name safe."""
+    module = request.node.path.stem
+    name = re.sub(r"[^\w.-]+", "_", f"{request.node.name}-{label}").strip("_")
+    folder = SCREENSHOTS / module
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"
+
+
 @pytest.fixture
-def open_page(browser, live_server, request, tmp_path, csp_violations):
+def screenshot(request):
+    """keep(page, label): a full-page screenshot now, kept in test-results/ beside the final ones."""
+
+    def keep(page, label: str):
+        path = screenshot_path(request, label)
+        page.screenshot(path=path, full_page=True)
+        print(f"screenshot of {page.url}: {path}")
+        return path
+
+    return keep
+
+
+@pytest.fixture
+def open_page(browser, live_server, request, csp_violations, screenshot):
     """Open a page in a fresh browser context (no shared cookies or cache) on the live server.
 
-    Keyword arguments go to browser.new_context(), e.g. a phone's viewport. A failing test leaves a
-    screenshot of each of its pages in its tmp_path. Any Content-Security-Policy violation reported
-    by any of its pages fails the test.
+    Keyword arguments go to browser.new_context(), e.g. a phone's viewport. Every test leaves a
+    screenshot of each page still open at its end in test-results/ ("failed-..." when it failed).
+    Any Content-Security-Policy violation reported by any of its pages fails the test.
     """
     contexts = []
     violations = csp_violations
@@ -109,14 +138,17 @@ def open_page(browser, live_server, request, tmp_path, csp_violations):
 
     yield open_
     report = getattr(request.node, "report_call", None)
-    for number, context in enumerate(contexts):
-        try:
-            if report is not None and report.failed:
-                for index, page in enumerate(context.pages):
-                    path = tmp_path / f"failure-{number}-{index}.png"
-                    page.screenshot(path=path, full_page=True)
-                    print(f"screenshot of {page.url}: {path}")
-        finally:
+    outcome = "failed" if report is not None and report.failed else "end"
+    pages = [page for context in contexts for page in context.pages]
+    try:
+        for index, page in enumerate(pages, start=1):
+            label = outcome if len(pages) == 1 else f"{outcome}-{index}"
+            try:
+                screenshot(page, label)
+            except Exception as error:  # a page that cannot be drawn must not hide the test's result
+                print(f"no screenshot of {page.url}: {error}")
+    finally:
+        for context in contexts:
             context.close()
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)

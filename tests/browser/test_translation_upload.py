@@ -39,11 +39,19 @@ def northwind(live_server):
     return lines
 
 
+def pick(page: Page, typed: str, label: str) -> None:
+    """Type in the call field and click the suggestion with that label."""
+    field = page.get_by_role("combobox", name="Call")
+    field.click()
+    field.press_sequentially(typed, delay=30)
+    page.get_by_role("listbox", name="Stored calls").get_by_role("option", name=label).click()
+
+
 def attach(page: Page, path) -> None:
     page.goto("/admin/")
     page.get_by_role("link", name="Attach a translation").click()
     expect(page).to_have_url(re.compile(r"/admin/uploads/translation/$"))
-    page.get_by_label("Call").select_option(label="Northwind Optical · Q1 2024")
+    pick(page, "north", "Northwind Optical · Q1 2024")
     page.get_by_label("Translation file").set_input_files(str(path))
     page.get_by_role("button", name="Upload and preview").click()
 
@@ -90,3 +98,63 @@ def test_staff_attach_a_translation_and_find_the_call_in_chinese(staff, northwin
     page.goto("/search/?q=北風光學&lang=zh")
     expect(page.locator("li.hit").first).to_contain_text("北風光學第一季")
     expect(page.locator("[data-total]")).to_have_attribute("data-total", str(paragraphs))
+
+
+@pytest.fixture
+def more_calls(northwind, tmp_path):
+    """The other Northwind call and a Kestrel one, so that typing has something to narrow."""
+    reports = ingest(SAMPLES / "northwind-optical-2023-q3-bullets.txt", SAMPLES)
+    assert all("error" not in report for report in reports), reports
+    return northwind
+
+
+def test_the_call_is_found_by_typing_and_picked_with_the_keyboard(staff, more_calls, page, screenshot):
+    log_in(page, staff)
+    page.goto("/admin/uploads/translation/")
+    field = page.get_by_role("combobox", name="Call")
+    field.click()
+    field.press_sequentially("northwind", delay=30)
+    options = page.get_by_role("listbox", name="Stored calls").get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_contain_text("Northwind Optical · Q1 2024")
+    expect(options.nth(1)).to_contain_text("Northwind Optical · Q3 2023")
+    screenshot(page, "suggestions")
+
+    field.press_sequentially(" 2023", delay=30)
+    expect(options).to_have_count(1)
+    field.press("ArrowDown")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    expect(field).to_have_attribute("aria-activedescendant", "call-option-0")
+    field.press("Enter")  # picks the call, does not send the form
+    expect(field).to_have_value("northwind-optical 2023-q3")
+    expect(page.get_by_role("listbox", name="Stored calls")).to_be_hidden()
+    expect(page.locator("[data-call-chosen]")).to_have_text("Northwind Optical · Q3 2023")
+    expect(page).to_have_url(re.compile(r"/admin/uploads/translation/$"))
+
+    field.fill("zzz")
+    expect(page.get_by_role("listbox", name="Stored calls")).to_contain_text("No stored call matches.")
+    field.press("Escape")
+    expect(page.get_by_role("listbox", name="Stored calls")).to_be_hidden()
+
+
+def test_without_javascript_the_typed_call_is_taken_or_explained(staff, more_calls, open_page, tmp_path):
+    lines = more_calls
+    page = open_page(java_script_enabled=False)
+    log_in(page, staff)
+    full = tmp_path / "northwind-zh.txt"
+    full.write_text("\n\n".join(lines), encoding="utf-8")
+
+    page.goto("/admin/uploads/translation/")
+    page.get_by_role("combobox", name="Call").fill("northwind")
+    page.get_by_label("Translation file").set_input_files(str(full))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "“northwind” matches several calls (Northwind Optical · Q1 2024; Northwind Optical · Q3 2023)"
+    )
+    expect(page.get_by_role("combobox", name="Call")).to_have_value("northwind")
+
+    page.get_by_role("combobox", name="Call").fill("northwind-optical 2024-q1")
+    page.get_by_label("Translation file").set_input_files(str(full))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_role("heading", name="Preview: northwind-zh.txt")).to_be_visible()
+    expect(page.locator("[data-call]")).to_have_text("Northwind Optical Q1 2024")

@@ -106,6 +106,29 @@ def test_files_dropped_on_the_zone_are_uploaded(staff, page):
     expect(page.get_by_role("heading", name="Preview: dropped.txt")).to_be_visible()
 
 
+def test_the_form_shows_no_error_box_until_there_is_a_problem(staff, page, screenshot, tmp_path):
+    log_in(page, staff)
+    page.goto("/admin/uploads/new/")
+    expect(page.get_by_label("Transcript files")).to_be_visible()
+    # The admin's .errornote is display: block; an empty one would be a red box saying nothing.
+    expect(page.locator(".errornote")).to_have_count(1)
+    expect(page.locator(".errornote")).to_be_hidden()
+    screenshot(page, "empty-form")
+
+    # Too many files: the box says so before anything is sent, in the page's words.
+    files = []
+    for number in range(21):
+        path = tmp_path / f"call-{number}.txt"
+        path.write_text("Operator\nWelcome.\n")
+        files.append(str(path))
+    page.get_by_label("Transcript files").set_input_files(files)
+    problem = page.locator("[data-upload-problem]")
+    expect(problem).to_be_visible()
+    expect(problem).to_have_text("Too many files: at most 20 can be uploaded at once.")
+    page.get_by_label("Transcript files").set_input_files(files[:1])
+    expect(problem).to_be_hidden()
+
+
 def test_anonymous_user_is_refused(live_server, page):
     page.goto("/admin/uploads/new/")
 

@@ -64,11 +64,13 @@ class TranslationPagesTests(TestCase):
             HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE,
         )
 
-    def test_the_page_lists_the_calls_and_documents_the_formats(self):
+    def test_the_page_asks_for_the_call_by_name_and_documents_the_formats(self):
+        # No list of every call (unusable at thousands): a text field the picker script suggests into.
         response = self.client.get(TRANSLATION)
-        self.assertContains(
-            response, f'<option value="{self.call.pk}">Northwind Optical · Q1 2024</option>', html=True
-        )
+        self.assertNotContains(response, "<option")
+        self.assertContains(response, 'role="combobox"')
+        self.assertContains(response, f'data-call-picker="{reverse("uploads:call_choices")}"')
+        self.assertContains(response, 'role="listbox"')
         self.assertContains(response, "One translated paragraph per line")
         self.assertContains(response, "The bilingual layout")
         self.assertContains(self.client.get(reverse("admin:index")), f'href="{TRANSLATION}"')

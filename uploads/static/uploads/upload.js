@@ -13,9 +13,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const check = () => {
     const files = Array.from(input.files);
     const messages = [];
-    if (files.length > maxFiles) messages.push(`Too many files: at most ${maxFiles} can be uploaded at once.`);
+    if (files.length > maxFiles) messages.push(input.dataset.tooMany);
     for (const file of files) {
-      if (file.size > maxBytes) messages.push(`${file.name}: ${file.size.toLocaleString()} bytes, over the limit of ${maxBytes.toLocaleString()} bytes.`);
+      if (file.size > maxBytes) {
+        messages.push(input.dataset.tooLarge.replace("{file}", file.name).replace("{size}", file.size.toLocaleString("en")));
+      }
     }
     problem.textContent = messages.join(" ");
     problem.hidden = messages.length === 0;
