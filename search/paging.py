@@ -2,12 +2,12 @@
 in blocks of pages (search/cache.py).
 
 Ranking scores every match it is given, so over a large result set it starts from the paragraphs
-that repeat the query's words (TextQuery.repeating, an index lookup): ts_rank grows with how often
-a query's words occur, so for a one-word query every paragraph saying it at least 4 times outranks
-every paragraph saying it fewer times, and the top of that tier is the exact top of all matches as
-long as the tier fills the block. For several words it is an approximation, measured as recall@20
-against ranking every match (bench/search.py). A tier that cannot fill the block falls back to the
-next, then to every match.
+that repeat every word of the query (TextQuery.repeating, an index lookup): ts_rank grows with how
+often a query's words occur, so for a one-word query every paragraph saying it at least 8 times
+outranks every paragraph saying it fewer times, and the top of that tier is the exact top of all
+matches as long as the tier fills the page. For several words it is an approximation, measured as
+recall@20 against ranking every match (bench/search.py). A tier that cannot fill the page falls
+back to the next (4, then 2 times), then to every match.
 """
 
 from __future__ import annotations

@@ -42,6 +42,18 @@ class SearchResult:
     counts_are_exact: dict[str, bool] = field(default_factory=dict)
 
     @property
+    def shown_total(self) -> int:
+        """The total as the page writes it: an estimate to two significant figures ("about 280,000"),
+        since its last digits are noise."""
+        if self.total_is_exact or self.total < 100:
+            return self.total
+        return round(self.total, 2 - len(str(self.total)))
+
+    @property
+    def estimated_facets(self) -> set[str]:
+        return {name for name, exact in self.counts_are_exact.items() if not exact}
+
+    @property
     def is_estimate(self) -> bool:
         """True when any count shown is an estimate (the exact ones can be fetched: exact=1)."""
         return not self.total_is_exact or not all(self.counts_are_exact.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db.models import BooleanField, F, Func, Q
 from django.db.models.functions import Greatest
 
@@ -21,9 +21,10 @@ REPEAT_TIERS = (2, 4, 8)
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 
-class RepeatsAny(Func):
-    """callvault_repeated_lexemes(search_en) @@ <tsquery>: the expression of the index
-    utterance_repeated_en (search/migrations/0003), which the planner matches word for word."""
+class RepeatsAll(Func):
+    """callvault_repeated_lexemes(<vector>) @@ <tsquery>: the expression of the indexes
+    utterance_repeated_en/_zh (search/migrations/0003, 0004), which the planner matches word for
+    word."""
 
     output_field = BooleanField()
 
@@ -34,6 +35,13 @@ class RepeatsAny(Func):
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
         return f"callvault_repeated_lexemes({column}) @@ %s::tsquery", [*params, self.tsquery]
+
+
+class PositivePart(Func):
+    """querytree(<tsquery>)::tsquery: the query without its excluded words."""
+
+    template = "querytree(%(expressions)s)::tsquery"
+    output_field = SearchQueryField()
 
 
 @dataclass
@@ -75,31 +83,40 @@ class TextQuery:
         return {"en": Q(search_en=self.english), "zh": Q(search_zh=self.chinese)}
 
     def rank(self):
-        english = SearchRank(F("search_en"), self.english)
+        """ts_rank of the words looked for. An excluded word is left out of the ranked query
+        (querytree): with one, ts_rank gives every match the same 1e-20, and the order was the
+        period's alone."""
+        english = SearchRank(F("search_en"), PositivePart(self.english))
         if self.chinese is None:
             return english
         return Greatest(english, SearchRank(F("search_zh"), self.chinese))
 
-    def repeating(self, tier: int) -> RepeatsAny | None:
-        """Paragraphs that say one of the query's words at least `tier` times (an index lookup):
-        where the best-ranked matches of a common word are (search/paging.py). None when the
-        query has no word to look for, or reads the Chinese index (which has no such tiers)."""
+    def repeating(self, tier: int) -> Q | None:
+        """Paragraphs that say every word of the query at least `tier` times (an index lookup):
+        where the best-ranked matches of a large result set are (search/paging.py). ts_rank grows
+        with how often each word occurs, and a paragraph with all of a query's words outranks one
+        with some of them (an OR query's too), so the tiers ask for all of them. None when the
+        query has no word to look for (only excluded ones)."""
         if tier not in REPEAT_TIERS:
             raise ValueError(f"no repeated-lexeme tier {tier}")
-        if self.chinese is not None:
-            return None
-        lexemes = self._positive_lexemes()
-        if not lexemes:
-            return None
-        return RepeatsAny(F("search_en"), tsquery=" | ".join(f"'{lexeme}~{tier}'" for lexeme in lexemes))
+        english, chinese = self._positive_lexemes()
+        condition = Q()
+        for column, lexemes in (("search_en", english), ("search_zh", chinese)):
+            if lexemes:
+                tiered = " & ".join(f"'{lexeme}~{tier}'" for lexeme in lexemes)
+                condition |= Q(RepeatsAll(F(column), tsquery=tiered))
+        return condition or None
 
-    def _positive_lexemes(self) -> list[str]:
-        """The lexemes the English query looks for, in tsquery's escaped text form; negated ones
-        are left out (querytree drops them)."""
+    def _positive_lexemes(self) -> tuple[list[str], list[str]]:
+        """The lexemes the English and the Chinese query look for, in tsquery's escaped text form;
+        excluded ones are left out (querytree drops them)."""
         with read_connection().cursor() as cursor:
-            cursor.execute("SELECT querytree(websearch_to_tsquery('english', %s))", [self.text])
-            tree = cursor.fetchone()[0]
-        return sorted(set(_LEXEME.findall(tree or "")))
+            cursor.execute(
+                "SELECT querytree(websearch_to_tsquery('english', %s)), querytree(to_tsquery('simple', %s))",
+                [self.text, query_terms(self.text) if self.chinese is not None else ""],
+            )
+            english, chinese = cursor.fetchone()
+        return sorted(set(_LEXEME.findall(english or ""))), sorted(set(_LEXEME.findall(chinese or "")))
 
     def is_empty(self) -> bool:
         """True when the query has no searchable word (only stop words or punctuation)."""

@@ -63,6 +63,16 @@ def search_page(request):
         "paragraphs_url": without(params, "group"),
         "calls_url": _with(params, group="call"),
     }
+    if result.is_estimate:
+        # Counts estimated from a sample: search.js swaps in the exact ones from this address (the
+        # same page with exact=1), which is also the link without JavaScript.
+        page = cleaned.get("page")
+        context["exact_url"] = _with(params, exact="1", page=str(page) if page else None)
+        context["pending_facets"] = [
+            (name, title)
+            for name, title in FACET_TITLES.items()
+            if name in result.estimated_facets and not result.facets.get(name)
+        ]
     if context["grouped"]:
         groups = calls_matching(
             filterset, query=result.query, langs=langs, sort=sort, page=cleaned.get("page") or 1

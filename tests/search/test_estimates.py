@@ -4,6 +4,7 @@ The archive of the tests is small, so the thresholds are lowered here (a few doz
 "many"); the sample indexes, the repeated-lexeme tiers and the counting passes are the real ones.
 """
 
+import re
 from collections import Counter
 from unittest import mock
 
@@ -173,8 +174,61 @@ class BoundedRankingTests(TestCase):
             data = self.client.get("/api/search/", {"q": "revenue"}).json()
         self.assertEqual([hit["id"] for hit in data["results"]], every)
 
-    def test_negated_words_are_no_candidates_and_chinese_has_no_tiers(self):
+    def test_tiers_ask_for_every_positive_word_in_either_index(self):
         self.assertIsNone(TextQuery.parse("-revenue").repeating(2))
-        self.assertIsNone(TextQuery.parse("營收").repeating(2))
-        repeating = TextQuery.parse("margin -gross").repeating(4)
-        self.assertEqual(repeating.tsquery, "'margin~4'")
+        (english,) = TextQuery.parse("margin -gross").repeating(4).children
+        self.assertEqual(english.tsquery, "'margin~4'")
+        (english,) = TextQuery.parse('"gross margin" OR pricing').repeating(2).children
+        self.assertEqual(english.tsquery, "'gross~2' & 'margin~2' & 'price~2'")
+        english, chinese = TextQuery.parse("營收").repeating(8).children
+        self.assertEqual(chinese.tsquery, "'营收~8'")
+        with self.assertRaises(ValueError):
+            TextQuery.parse("margin").repeating(3)
+
+
+class EstimatedPageTests(TestCase):
+    """The search page labels estimates and links to the exact counts (search.js fetches them)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def setUp(self):
+        forget_all()
+
+    def test_estimates_are_labelled_on_the_page_and_the_exact_page_is_not(self):
+        with lowered():
+            estimated = self.client.get("/search/", {"q": "revenue", "role": "executive"})
+            result = estimated.context["result"]
+            page = estimated.content.decode()
+            self.assertFalse(result.total_is_exact)
+            self.assertIn(f"About {result.shown_total} paragraphs match “revenue”", page)
+            self.assertIn('data-total-exact="false"', page)
+            self.assertRegex(page, r'<span class="count" title="An estimate[^"]*">~\d+</span>')
+            self.assertIn("estimated from a sample", page)
+            exact_url = estimated.context["exact_url"]
+            self.assertIn("exact=1", exact_url)
+            self.assertIn("role=executive", exact_url)
+
+            exact = self.client.get("/search/" + exact_url)
+        page = exact.content.decode()
+        self.assertTrue(exact.context["result"].total_is_exact)
+        self.assertNotIn("~", "".join(re.findall(r'<span class="count"[^>]*>[^<]*</span>', page)))
+        self.assertNotIn("estimate-note", page)
+        self.assertIn('data-total-exact="true"', page)
+        executives = sum(direct("revenue", "role", role="executive").values())
+        self.assertEqual(exact.context["result"].total, executives)
+
+    def test_facets_the_sample_cannot_support_say_they_are_being_counted(self):
+        with lowered(MIN_SAMPLE_HITS=10**6):
+            page = self.client.get("/search/", {"q": "revenue"}).content.decode()
+        self.assertRegex(page, r'data-facet="company" data-estimated>\s*<h2>Company</h2>\s*<p[^>]*>Counting…')
+
+    def test_an_estimate_is_written_to_two_significant_figures(self):
+        from search.results import SearchResult
+
+        result = SearchResult(query="q", total=279_856, page=1, pages=1, hits=[], total_is_exact=False)
+        self.assertEqual(result.shown_total, 280_000)
+        self.assertEqual(
+            SearchResult(query="q", total=279_856, page=1, pages=1, hits=[]).shown_total, 279_856
+        )
