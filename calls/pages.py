@@ -1,7 +1,8 @@
 """What the reading pages work out from rows already fetched: participants, highlights, citations.
 
-Nothing here queries per turn or per paragraph; the only queries are the two of calls/highlight.py
-(the query's lexemes, then which of the page's words stem to them), whatever the size of the call.
+Nothing here queries per turn or per paragraph; the only queries are the search's one for the page's
+matching paragraphs (`matching`) and the two of calls/highlight.py (the query's tree, then the
+tokens of the matching paragraphs with its lexemes), whatever the size of the call.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
-from calls.highlight import english_lexemes, mark_chinese, mark_words, words_matching
+from calls.highlight import english_spans, mark_chinese, mark_spans
 from calls.models import Call, Exchange, Role, Speaker, Turn
-from calls.text import has_cjk
 
 COLUMNS = ("both", "original", "translation")
 COLUMNS_COOKIE = "cv_columns"
@@ -84,36 +85,76 @@ def page_links(params: QueryDict, page) -> list[tuple[int | None, str]]:
     ]
 
 
-def highlight(turns: list[Turn], query: str, *, columns: str) -> int:
-    """Mark the query's words in every paragraph of `turns`; return how many paragraphs have a hit.
+@dataclass(frozen=True)
+class Matched:
+    """In which language the search matched a paragraph: its English text, its Chinese side, or both."""
 
-    Each utterance gets `marked_text` and `marked_translation` (escaped SafeStrings). The first mark
-    in a column that `columns` shows gets id="first-hit", the target the page jumps to.
+    english: bool
+    chinese: bool
+
+
+def matching(utterances: QuerySet, text_query, langs: set[str]) -> dict[int, Matched]:
+    """The paragraphs among `utterances` that the search finds for `text_query`, by id: one query.
+
+    `text_query` is the search's own (search.textquery.TextQuery, parsed as the search parses it),
+    so a call page counts exactly the paragraphs a search narrowed to that call finds.
     """
-    if not query:
-        return 0
+    if text_query is None:
+        return {}
+    flags = {}
+    for name, column, query, lang in (
+        ("english", "search_en", text_query.english, "en"),
+        ("chinese", "search_zh", text_query.chinese, "zh"),
+    ):
+        asked = query is not None and (not langs or lang in langs)
+        flags[f"matched_{name}"] = (
+            ExpressionWrapper(Q(**{column: query}), output_field=BooleanField()) if asked else Value(False)
+        )
+    rows = (
+        utterances.filter(text_query.condition(langs))
+        .annotate(**flags)
+        .order_by()
+        .values_list("pk", "matched_english", "matched_chinese")
+    )
+    return {pk: Matched(english, chinese) for pk, english, chinese in rows}
+
+
+def highlight(turns: list[Turn], query: str, matched: dict[int, Matched], *, columns: str) -> list[int]:
+    """Mark what the search matched in the paragraphs of `turns` it found (`matched`); their positions.
+
+    Each utterance gets `is_match`, and `marked_text` and `marked_translation` (escaped SafeStrings)
+    where the search matched that side: a phrase is marked whole, an excluded word never, Chinese in
+    either script. The first mark in a column that `columns` shows gets id="first-hit" (the target of
+    links made before the matches had their own controls).
+    """
     utterances = [u for turn in turns for u in turn.utterances.all()]
-    lexemes = english_lexemes(query)
-    words = words_matching([u.text for u in utterances], lexemes) if lexemes else set()
-    chinese = has_cjk(query)
-    paragraphs, first = 0, None
+    english = [u for u in utterances if u.pk in matched and matched[u.pk].english]
+    spans = dict(zip((u.pk for u in english), english_spans([u.text for u in english], query), strict=True))
+    positions, first = [], None
     for utterance in utterances:
-        utterance.marked_text = mark_words(utterance.text, words)
-        utterance.marked_translation = mark_chinese(utterance.translation, query) if chinese else None
-        in_text = "<mark>" in utterance.marked_text
-        in_translation = utterance.marked_translation is not None and "<mark>" in utterance.marked_translation
-        if not (in_text or in_translation):
+        found = matched.get(utterance.pk)
+        utterance.is_match = found is not None
+        if found is None:
             continue
-        paragraphs += 1
+        positions.append(utterance.position)
+        if found.english:
+            utterance.marked_text = mark_spans(utterance.text, spans[utterance.pk])
+        if found.chinese and utterance.translation:
+            utterance.marked_translation = mark_chinese(utterance.translation, query, words=True)
+        elif found.chinese and not found.english:
+            # Untranslated Chinese: its own text is its Chinese side (calls.text.chinese_terms).
+            utterance.marked_text = mark_chinese(utterance.text, query, words=True)
         if first is None:
             # The column the reader sees: translation-only falls back to the original where untranslated.
             shows_text = columns != "translation" or not utterance.translation
             shows_translation = columns != "original" and bool(utterance.translation)
-            if shows_text and in_text:
-                first = utterance.marked_text = _first_mark(utterance.marked_text)
-            elif shows_translation and in_translation:
-                first = utterance.marked_translation = _first_mark(utterance.marked_translation)
-    return paragraphs
+            text = getattr(utterance, "marked_text", None)
+            translation = getattr(utterance, "marked_translation", None)
+            if shows_text and text and "<mark>" in text:
+                first = utterance.marked_text = _first_mark(text)
+            elif shows_translation and translation and "<mark>" in translation:
+                first = utterance.marked_translation = _first_mark(translation)
+    return positions
 
 
 def _first_mark(html: SafeString) -> SafeString:
@@ -130,14 +171,17 @@ def chosen_columns(request) -> tuple[str, bool]:
     return (remembered if remembered in COLUMNS else "both"), False
 
 
-def column_links(path: str, query: str, chosen: str) -> list[dict]:
-    """The column switch as plain links, so that it works without JavaScript and shows in the URL."""
+def column_links(path: str, query: str, chosen: str, langs: set[str] = frozenset()) -> list[dict]:
+    """The column switch as plain links, so that it works without JavaScript and shows in the URL.
+
+    They keep the search's query and languages, so the same paragraphs stay matched.
+    """
     # 中文 names the translation in its own language whatever the interface speaks.
     labels = {"both": gettext_lazy("Both"), "original": gettext_lazy("English"), "translation": "中文"}
     links = []
     for value in COLUMNS:
-        params = {"q": query} if query else {}
-        params["view"] = value
+        params = [("q", query), *(("lang", lang) for lang in sorted(langs))] if query else []
+        params.append(("view", value))
         links.append(
             {
                 "value": value,

@@ -13,6 +13,11 @@ from calls.filters import CompanyFilter, SpeakerFilter
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.text import trimmed_query
 
+# The reading pages find a query's paragraphs as the search does, with its own query (search depends
+# on calls for everything else; this one use the other way keeps the two from ever disagreeing).
+from search.registry import LANGUAGE
+from search.textquery import TextQuery
+
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
 PEOPLE_ON_COMPANY_PAGE = 20
 COMPANIES_ON_HOME_PAGE = 30
@@ -133,18 +138,31 @@ def _turns(queryset) -> list[Turn]:
     )
 
 
-def _reading(request, turns: list[Turn]) -> dict:
-    """The context every transcript page shares: columns, highlighting, the switch's links."""
+def _languages(request) -> set[str]:
+    """?lang= as the search reads it (search.filters.SearchForm): one unknown value drops them all."""
+    asked = set(request.GET.getlist("lang"))
+    return asked if asked <= {value for value, _label in LANGUAGE.choices} else set()
+
+
+def _reading(request, turns: list[Turn], utterances) -> dict:
+    """The context every transcript page shares: columns, the search's matches, the switch's links.
+
+    `utterances` are the page's paragraphs as a queryset: the search finds its matches among them.
+    """
     has_translation = any(u.translation for turn in turns for u in turn.utterances.all())
     columns, asked = pages.chosen_columns(request) if has_translation else ("original", False)
     query = trimmed_query(request.GET.get("q"))
+    langs = _languages(request) if query else set()
+    matched = pages.matching(utterances, TextQuery.parse(query, translations="zh" in langs), langs)
+    matches = pages.highlight(turns, query, matched, columns=columns) if query else []
     return {
         "has_translation": has_translation,
         "columns": columns,
         "remember_columns": asked,
-        "column_links": pages.column_links(request.path, query, columns) if has_translation else [],
+        "column_links": pages.column_links(request.path, query, columns, langs) if has_translation else [],
         "query": query,
-        "hit_count": pages.highlight(turns, query, columns=columns),
+        "hit_count": len(matched),
+        "first_match": matches[0] if matches else None,
         "clear_url": request.path + (f"?view={columns}" if asked else ""),
     }
 
@@ -175,7 +193,7 @@ def call_detail(request, company, period):
             "executives": executives,
             "analysts": analysts,
             "canonical_url": request.build_absolute_uri(call.get_absolute_url()),
-            **_reading(request, turns),
+            **_reading(request, turns, call.utterances.all()),
         },
     )
 
@@ -207,7 +225,7 @@ def exchange_detail(request, company, period, number):
             "citation": pages.citation(call, exchange, answerers, url),
             "question_preview": pages.preview(pages.question_text(exchange, turns)),
             "canonical_url": url,
-            **_reading(request, turns),
+            **_reading(request, turns, Utterance.objects.filter(call=call, turn__exchange=exchange)),
         },
     )
 

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from calls.models import Utterance
-from search.highlight import english_lexemes, mark_chinese, mark_words, words_matching
+from search.highlight import english_spans, mark_chinese, mark_spans
 from search.registry import FACETS, LANGUAGE
 from search.textquery import TextQuery
 
@@ -67,16 +67,17 @@ def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
         return [
             Hit(utterance=row, snippet=escape(row.text), translation=escape(row.translation)) for row in rows
         ]
-    words = words_matching([row.text for row in rows], english_lexemes(text_query.text))
+    # What the query matched, as the call page marks it: a phrase whole, an excluded word never.
+    spans = english_spans([row.text for row in rows], text_query.text)
     return [
         Hit(
             utterance=row,
-            snippet=mark_words(row.text, words, snippet=True),
+            snippet=mark_spans(row.text, found, snippet=True),
             translation=mark_chinese(
                 row.translation, text_query.text, words=text_query.chinese is not None, snippet=True
             ),
         )
-        for row in rows
+        for row, found in zip(rows, spans, strict=True)
     ]
 
 

@@ -221,7 +221,9 @@ class CallPageTests(TestCase):
         self.assertGreater(response.context["hit_count"], 0)
         self.assertEqual(page.count('id="first-hit"'), 1)
         self.assertRegex(page, r'<mark id="first-hit">[Mm]argins?</mark>')
-        self.assertIn('href="#first-hit"', page)
+        first = response.context["first_match"]
+        self.assertIn(f'href="#p{first}" data-match-first', page)
+        self.assertIn(f'<div class="utterance match" id="p{first}">', page)
         self.assertIn("match “margins”", page)
         marked = {m.lower() for m in re.findall(r"<mark[^>]*>([^<]*)</mark>", page)}
         self.assertTrue(marked)
@@ -302,13 +304,14 @@ class HostileTranscriptPageTests(TestCase):
             [cls.report] = ingest(path)
 
     def test_markup_in_the_text_is_escaped_with_and_without_highlighting(self):
-        for suffix in ("", "?q=gross+margin+script+img"):
+        # "<script>alert('x')</script>" is one XML tag to PostgreSQL's parser: not a word of the index.
+        for suffix in ("", "?q=gross+margin+img"):
             page = self.client.get(self.report["url"] + suffix).content.decode()
             self.assertNotIn("<script>alert", page, suffix)
             self.assertNotIn("<img src=x", page, suffix)
             self.assertIn("alert(&#x27;x&#x27;)&lt;/", page, suffix)
             self.assertIn("onerror=alert(1)&gt;", page, suffix)
-        self.assertIn("&lt;<mark>script</mark>&gt;", page)
+        self.assertIn("&lt;<mark>img</mark> src=x", page)
         self.assertIn("<mark>margin</mark>", page)
 
 
@@ -378,12 +381,15 @@ class SharingTests(TestCase):
         )
 
     def test_exchange_page_queries_do_not_grow_with_the_exchange(self):
-        sizes = set()
+        # An exchange without a match has nothing to mark, so two queries fewer: one size each.
+        sizes = {True: set(), False: set()}
         for exchange in Exchange.objects.select_related("call__company"):
             with CaptureQueriesContext(connection) as queries:
-                self.client.get(exchange.get_absolute_url() + "?q=margin")
-            sizes.add(len(queries))
-        self.assertEqual(len(sizes), 1, sizes)
+                response = self.client.get(exchange.get_absolute_url() + "?q=margin")
+            sizes[response.context["hit_count"] > 0].add(len(queries))
+        self.assertTrue(sizes[True])
+        self.assertEqual(len(sizes[True]), 1, sizes)
+        self.assertLessEqual(len(sizes[False]), 1, sizes)
 
 
 class PeoplePagesTests(TestCase):

@@ -7,7 +7,7 @@ from django.test import SimpleTestCase, TestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.highlight import english_lexemes, mark_words, words_matching
+from search.highlight import english_lexemes, english_spans, mark_words, words_matching
 from tests.archive import SAMPLES
 
 WORD = re.compile(r"[^\W_]+")
@@ -62,3 +62,109 @@ class WordsMatchingTests(TestCase):
                 expected = {row[0] for row in cursor.fetchall()}
             self.assertTrue(expected, query)
             self.assertEqual(words_matching(texts, lexemes), expected, query)
+
+
+class ParseTsqueryTests(SimpleTestCase):
+    def test_operators_bind_as_in_postgresql(self):
+        from calls.highlight import And, Lexeme, Not, Or, Phrase, parse_tsquery
+
+        a, b, c = Lexeme("a"), Lexeme("b"), Lexeme("c")
+        self.assertEqual(parse_tsquery("'a' | 'b' & 'c'"), Or(a, And(b, c)))
+        self.assertEqual(parse_tsquery("'a' <-> 'b' <2> 'c'"), Phrase(Phrase(a, b, 1), c, 2))
+        self.assertEqual(parse_tsquery("!'a' & ( 'b' | 'c' )"), And(Not(a), Or(b, c)))
+        self.assertEqual(parse_tsquery("'a' & !( 'b' <-> 'c' )"), And(a, Not(Phrase(b, c, 1))))
+        self.assertEqual(
+            parse_tsquery("'o''brien' & 'x\\\\y' & 'marg':*"),
+            And(And(Lexeme("o'brien"), Lexeme("x\\y")), Lexeme("marg", prefix=True)),
+        )
+        self.assertIsNone(parse_tsquery(""))
+
+
+class EnglishSpansTests(TestCase):
+    """What a web-search query matched, as the index reads the text: phrases whole, exclusions never."""
+
+    def marked(self, text: str, query: str) -> list[str]:
+        [spans] = english_spans([text], query)
+        return [text[start:end] for start, end in spans]
+
+    def test_a_phrase_is_one_mark_its_words_apart_are_none(self):
+        text = "Our book-to-bill was 1.2; booking rose. Book to bill of 1.1, and a bill."
+        self.assertEqual(self.marked(text, '"book to bill"'), ["book-to-bill", "Book to bill"])
+        self.assertEqual(self.marked(text, "book-to-bill"), ["book-to-bill"])
+        self.assertEqual(self.marked(text, '"bill of 1.1"'), ["bill of 1.1"])  # a stop word inside
+        self.assertEqual(self.marked(text, '"bill of"'), ["bill", "bill", "bill"])  # and at the end: dropped
+        self.assertEqual(self.marked("Gross margins rose.", '"gross margin"'), ["Gross margins"])
+
+    def test_and_or_not_mark_what_makes_the_text_match(self):
+        text = "Gross profit rose and revenue grew."
+        self.assertEqual(self.marked(text, "gross margin"), [])  # AND: margin is missing
+        self.assertEqual(self.marked(text, "gross margin or revenue"), ["revenue"])
+        self.assertEqual(self.marked(text, "revenue -margin"), ["revenue"])
+        self.assertEqual(self.marked(text, "revenue -gross"), [])  # excluded: the text does not match
+        self.assertEqual(self.marked(text, "-margin"), [])  # matches, but nothing of it to mark
+        self.assertEqual(self.marked(text, '"gross margin" -"operating expenses"'), [])
+        self.assertEqual(
+            self.marked("Gross margin rose; operating expenses fell.", '"gross margin" -"operating costs"'),
+            ["Gross margin"],
+        )
+
+    def test_stems_and_overlaps_are_marked_once(self):
+        text = "Margins, marginally, the margin; a gross-margin story."
+        self.assertEqual(self.marked(text, "margins"), ["Margins", "marginally", "margin", "margin"])
+        self.assertEqual(self.marked("gross margin", '"gross margin" margin'), ["gross margin"])
+
+    def test_markup_and_urls_are_read_as_the_index_reads_them(self):
+        text = "Our gross margin was <script>alert('x')</script>, see http://example.com/margin-a."
+        self.assertEqual(self.marked(text, "margin"), ["margin"])
+        self.assertEqual(self.marked(text, "script"), [])  # inside one XML tag: not a word of the index
+        self.assertEqual(self.marked(text, "alert"), [])
+
+    def test_no_text_no_query(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(english_spans([], "margin"), [])
+        self.assertEqual(english_spans(["a margin"], "the"), [[]])
+
+    def test_the_texts_marked_are_the_texts_postgresql_matches(self):
+        # Oracle: PostgreSQL's own @@ on every paragraph of the sample transcripts; and for a lone
+        # phrase, each marked span matches that phrase by itself.
+        texts = [
+            line.strip()
+            for path in sorted(SAMPLES.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if len(line.split()) > 3
+        ]
+        queries = [
+            "gross margin",
+            '"gross margin"',
+            "margin -gross",
+            "revenue or margin",
+            '"the quarter"',
+            '"book to bill"',
+            "guidance -revenue -margin",
+            "book-to-bill",
+            '"question and answer"',
+        ]
+        for query in queries:
+            spans = english_spans(texts, query)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT to_tsvector('english', t) @@ websearch_to_tsquery('english', %s)"
+                    " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+                    [query, texts],
+                )
+                matched = [row[0] for row in cursor.fetchall()]
+            with self.subTest(query=query):
+                self.assertTrue(any(spans), query)
+                for text, found, match in zip(texts, spans, matched, strict=True):
+                    self.assertEqual(bool(found), match, text)
+                if query.startswith('"'):
+                    pieces = sorted(
+                        {text[s:e] for text, found in zip(texts, spans, strict=True) for s, e in found}
+                    )
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT bool_and(to_tsvector('english', t)"
+                            " @@ websearch_to_tsquery('english', %s)) FROM unnest(%s::text[]) AS t",
+                            [query, pieces],
+                        )
+                        self.assertTrue(cursor.fetchone()[0], pieces)

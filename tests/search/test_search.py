@@ -210,12 +210,12 @@ class SearchTests(TestCase):
         pinned = [
             ({"q": "revenue"}, 7, 4, 1),
             ({"q": "營收 SECaaS", "company": "allot"}, 9, 5, 0),
-            ({"q": "the"}, 5, 3, 0),
+            ({"q": "the"}, 4, 2, 0),
             ({}, 4, 2, 0),
             ({"role": "analyst"}, 5, 2, 0),
             ({"q": "revenue", "company": "allot", "role": "analyst", "year": "2013"}, 11, 5, 0),
-            ({"q": "margin", "lang": "zh"}, 6, 3, 1),
-            ({"q": "revenue", "speaker": "nosuch"}, 6, 4, 1),
+            ({"q": "margin", "lang": "zh"}, 5, 2, 1),
+            ({"q": "revenue", "speaker": "nosuch"}, 5, 3, 1),
             ({"q": "revenue", "page": "3"}, 7, 4, 0),
         ]
         for url in ("/search/", "/api/search/"):
