@@ -268,35 +268,44 @@ def _has(token: _Token, lexeme: Lexeme) -> bool:
 
 
 # Each text's tokens as to_tsvector('english', text) reads them: positions count every token the
-# configuration maps to a dictionary (stop words too, so "book to bill" is book <2> bill), and a
-# hyphenated word or a URL is a token of its own followed by its parts, which cover its characters
-# again; so a token starts after the characters of the tokens before it that are not such wholes.
-# Only the tokens with one of the query's lexemes come back (a long call has thousands of words),
-# excluded ones too: a text with one of those is not matched, so nothing in it is marked.
+# configuration maps to a dictionary (stop words too, so "book to bill" is book <2> bill: each of
+# english's dictionaries, english_stem and simple, recognizes every token, giving {} for a stop
+# word), and a hyphenated word or a URL is a token of its own followed by its parts, which cover
+# its characters again; so a token starts after the characters of the tokens before it that are not
+# such wholes. Only the tokens with one of the query's lexemes come back (a call has thousands of
+# words), excluded ones too: a text with one of those is not matched, so nothing in it is marked.
+# Stemming is asked only of the tokens that can have one: a stem begins as its word does (the
+# Snowball stemmer rewrites endings only), in lower case; a token not in ASCII is always asked.
 _TOKENS_SQL = """
-WITH parsed AS (
-    SELECT t.n, p.ord, p.token,
-        alias IN ('url', 'numhword', 'asciihword', 'hword') AS whole,
-        (SELECT ts_lexize(m.mapdict, p.token) FROM pg_ts_config_map AS m
-          WHERE m.mapcfg = 'english'::regconfig AND m.maptokentype = p.tokid
-          ORDER BY ts_lexize(m.mapdict, p.token) IS NULL, m.mapseqno LIMIT 1) AS lexemes
-    FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS t(doc, n)
-    CROSS JOIN LATERAL ts_parse(
-        (SELECT cfgparser FROM pg_ts_config WHERE oid = 'english'::regconfig), t.doc
-    ) WITH ORDINALITY AS p(tokid, token, ord)
-    JOIN ts_token_type((SELECT cfgparser FROM pg_ts_config WHERE oid = 'english'::regconfig)) AS k
-      ON k.tokid = p.tokid
+WITH config AS (
+    SELECT cfgparser AS parser FROM pg_ts_config WHERE oid = 'english'::regconfig
+), parsed AS (
+    SELECT t.n, p.ord, p.tokid, p.token,
+        k.alias IN ('url', 'numhword', 'asciihword', 'hword') AS whole,
+        EXISTS (SELECT FROM pg_ts_config_map AS m
+                WHERE m.mapcfg = 'english'::regconfig AND m.maptokentype = p.tokid) AS mapped
+    FROM config
+    CROSS JOIN unnest(%(texts)s::text[]) WITH ORDINALITY AS t(doc, n)
+    CROSS JOIN LATERAL ts_parse(config.parser, t.doc) WITH ORDINALITY AS p(tokid, token, ord)
+    JOIN ts_token_type((SELECT parser FROM config)) AS k ON k.tokid = p.tokid
 ), placed AS (
-    SELECT n, token, lexemes,
-        count(lexemes) OVER w AS position,
+    SELECT n, tokid, token, mapped,
+        count(*) FILTER (WHERE mapped) OVER w AS position,
         sum(CASE WHEN whole THEN 0 ELSE length(token) END) OVER w
             - CASE WHEN whole THEN 0 ELSE length(token) END AS start
     FROM parsed
     WINDOW w AS (PARTITION BY n ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+), stemmed AS (
+    SELECT n, position, start, token,
+        (SELECT ts_lexize(m.mapdict, token) FROM pg_ts_config_map AS m
+          WHERE m.mapcfg = 'english'::regconfig AND m.maptokentype = tokid
+          ORDER BY ts_lexize(m.mapdict, token) IS NULL, m.mapseqno LIMIT 1) AS lexemes
+    FROM placed
+    WHERE mapped AND (lower(left(token, 1)) = ANY(%(initials)s::text[]) OR left(token, 1) !~ '^[ -~]')
 )
-SELECT n, position, start, token, lexemes FROM placed
+SELECT n, position, start, token, lexemes FROM stemmed
 WHERE lexemes && %(lexemes)s::text[] OR (%(prefixes)s::text[] <> '{}' AND EXISTS (
-    SELECT 1 FROM unnest(lexemes) AS l, unnest(%(prefixes)s::text[]) AS prefix WHERE starts_with(l, prefix)
+    SELECT FROM unnest(lexemes) AS l, unnest(%(prefixes)s::text[]) AS prefix WHERE starts_with(l, prefix)
 ))
 """
 
@@ -322,6 +331,7 @@ def english_spans(texts: list[str], query: str) -> list[list[tuple[int, int]]]:
                 "texts": texts,
                 "lexemes": sorted(w.lexeme for w in wanted if not w.prefix),
                 "prefixes": sorted(w.lexeme for w in wanted if w.prefix),
+                "initials": sorted({w.lexeme[:1] for w in wanted if w.lexeme}),
             },
         )
         rows = cursor.fetchall()

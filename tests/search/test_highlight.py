@@ -112,6 +112,10 @@ class EnglishSpansTests(TestCase):
         text = "Margins, marginally, the margin; a gross-margin story."
         self.assertEqual(self.marked(text, "margins"), ["Margins", "marginally", "margin", "margin"])
         self.assertEqual(self.marked("gross margin", '"gross margin" margin'), ["gross margin"])
+        # Only words beginning as a lexeme does are stemmed, in any case; others than ASCII always.
+        text = "Électricité, ÉLECTRICITÉ and café; Yields yielded."
+        self.assertEqual(self.marked(text, "électricité café"), ["Électricité", "ÉLECTRICITÉ", "café"])
+        self.assertEqual(self.marked(text, "yield"), ["Yields", "yielded"])
 
     def test_markup_and_urls_are_read_as_the_index_reads_them(self):
         text = "Our gross margin was <script>alert('x')</script>, see http://example.com/margin-a."
