@@ -191,8 +191,11 @@ def test_hits_grouped_by_call_with_a_count_each(archive, page):
     pick(page, "company", "Northwind Optical")
     assert params(page)["group"] == ["call"]
     expect(groups).to_have_count(2)
+    first_count = int(groups.first.locator(".count").inner_text().split()[0])
     groups.first.get_by_role("link").click()
-    arrive(page, r"/calls/northwind-optical/\d{4}-q\d/\?q=revenue(#first-hit)?$")  # to its first match
+    arrive(page, r"/calls/northwind-optical/\d{4}-q\d/\?q=revenue(#p\d+)?$")  # to its first match
+    # The call page counts the paragraphs its group counted (tests/browser/test_matches.py).
+    expect(page.locator(".hit-summary")).to_contain_text(f"{first_count} paragraph")
 
 
 def test_date_range_in_the_form_and_tickers_for_companies(archive, page):
