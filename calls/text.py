@@ -103,19 +103,61 @@ def _quote(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def query_terms(query: str) -> str:
-    """A to_tsquery('simple', ...) expression matching every word of the query, Chinese as phrases.
+# A query's items as web-search syntax has them: an optional "-", then a quoted phrase (its closing
+# quote optional, as websearch_to_tsquery reads one) or a run of characters up to a space.
+_QUERY_ITEM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
-    Returns "" when the query has nothing searchable. The result only ever contains quoted terms and
-    the operators & and <->, so user input cannot change the query's structure.
-    """
-    parts = []
-    for token in _TOKEN.findall(fold(query)):
-        if _CJK_RUN.fullmatch(token):
-            parts.append(" <-> ".join(_quote(term) for term in _run_terms(token)))
+
+def _query_items(query: str) -> list[tuple[bool, str | None]]:
+    """The query's items as (excluded, text); an OR between items is (False, None)."""
+    items = []
+    for match in _QUERY_ITEM.finditer(query):
+        negated = bool(match.group(1) or match.group(3))
+        phrase, word = match.group(2), match.group(4)
+        if word is not None and not negated and word.lower() == "or":
+            items.append((False, None))
         else:
-            parts.append(_quote(token.lower()))
-    return " & ".join(f"({part})" for part in parts)
+            items.append((negated, phrase if phrase is not None else word))
+    return items
+
+
+def looked_for(query: str) -> str:
+    """The query's words that a match contains: without the excluded items and the ORs (what is
+    marked in a matching translation)."""
+    return " ".join(text for negated, text in _query_items(query) if text is not None and not negated)
+
+
+def query_terms(query: str) -> str:
+    """A to_tsquery('simple', ...) expression for the query in web-search syntax, Chinese as phrases.
+
+    The same syntax as the English index's websearch_to_tsquery: words are all required, `OR`
+    between two items takes either (binding tighter than the words around it), `-` excludes an
+    item, a quoted phrase needs its words in order. A run of Chinese is a phrase of its bigrams.
+    Returns "" when the query has nothing searchable. The result only ever contains quoted terms,
+    parentheses and the operators &, |, ! and <->, so user input cannot change the query's structure.
+    """
+    groups: list[list[str]] = []
+    either = False  # the last item was OR: the next item joins the group before it
+    for negated, text in _query_items(query):
+        if text is None:
+            either = bool(groups)
+            continue
+        chains = []
+        for token in _TOKEN.findall(fold(text)):
+            if _CJK_RUN.fullmatch(token):
+                chains.append(" <-> ".join(_quote(term) for term in _run_terms(token)))
+            else:
+                chains.append(_quote(token.lower()))
+        if not chains:
+            continue
+        item = " <-> ".join(chains)
+        item = f"!({item})" if negated else f"({item})"
+        if either:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+        either = False
+    return " & ".join(group[0] if len(group) == 1 else "(" + " | ".join(group) + ")" for group in groups)
 
 
 # Marking ---------------------------------------------------------------------------------------
@@ -144,6 +186,7 @@ def chinese_spans(text: str, query: str, *, words: bool = False) -> list[tuple[i
     folded = fold(text)
     if len(folded) != len(text):
         return []
+    query = looked_for(query)
     alternatives = [re.escape(run) for run in sorted(cjk_runs(query), key=len, reverse=True)]
     if words:
         latin = sorted({w.lower() for w in _LATIN_WORD.findall(query)}, key=len, reverse=True)

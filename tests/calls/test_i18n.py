@@ -96,7 +96,7 @@ class ChineseInterfaceTests(TestCase):
         for label in ("經營團隊", "分析師", "簡報", "問答", "第 1 季"):
             self.assertIn(label, facets)
         self.assertIn('data-role="executive">經營團隊</span>', page)
-        self.assertRegex(page, r'data-total="\d+">\d+ 個段落符合「margin」')
+        self.assertRegex(page, r'data-total="\d+"[^>]*>\d+ 個段落符合「margin」')
 
     def test_search_api_facet_values_never_change_with_the_language(self):
         english = self.client.get("/api/search/?q=margin").json()

@@ -294,3 +294,28 @@ class SearchTests(TestCase):
         path = folder / name
         path.write_text(text, encoding="utf-8")
         return path
+
+
+class ChineseQuerySyntaxTests(TestCase):
+    """Chinese follows the same web-search syntax as English: OR, -exclusion, phrases."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def total(self, query: str) -> int:
+        return self.client.get("/api/search/", {"q": query}).json()["total"]
+
+    def test_or_takes_either_and_minus_excludes(self):
+        revenue, margin = self.total("營收"), self.total("毛利率")
+        both = self.total("營收 毛利率")
+        self.assertGreater(revenue, 0)
+        self.assertGreater(margin, 0)
+        self.assertEqual(self.total("營收 OR 毛利率"), revenue + margin - both)
+        self.assertEqual(self.total("營收 -毛利率"), revenue - both)
+        self.assertEqual(self.total("營收 or 毛利率"), self.total("營收 OR 毛利率"))
+
+    def test_an_excluded_chinese_word_is_never_marked(self):
+        page = self.client.get("/search/", {"q": "營收 -毛利率"}).content.decode()
+        self.assertIn("<mark>營收</mark>", page)
+        self.assertNotIn("<mark>毛利率</mark>", page)
