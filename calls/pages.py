@@ -96,7 +96,7 @@ class Matched:
 def matching(utterances: QuerySet, text_query, langs: set[str]) -> dict[int, Matched]:
     """The paragraphs among `utterances` that the search finds for `text_query`, by id: one query.
 
-    `text_query` is the search's own (search.textquery.TextQuery, parsed as the search parses it),
+    `text_query` is the search's own (calls.textquery.TextQuery, parsed as the search parses it),
     so a call page counts exactly the paragraphs a search narrowed to that call finds.
     """
     if text_query is None:

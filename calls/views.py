@@ -12,11 +12,7 @@ from calls import pages, people
 from calls.filters import CompanyFilter, SpeakerFilter
 from calls.models import Call, Company, Exchange, Role, Speaker, Turn, Utterance
 from calls.text import trimmed_query
-
-# The reading pages find a query's paragraphs as the search does, with its own query (search depends
-# on calls for everything else; this one use the other way keeps the two from ever disagreeing).
-from search.registry import LANGUAGE
-from search.textquery import TextQuery
+from calls.textquery import LANGUAGES, TextQuery
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})-q(?P<quarter>[1-4])$")
 PEOPLE_ON_COMPANY_PAGE = 20
@@ -141,7 +137,7 @@ def _turns(queryset) -> list[Turn]:
 def _languages(request) -> set[str]:
     """?lang= as the search reads it (search.filters.SearchForm): one unknown value drops them all."""
     asked = set(request.GET.getlist("lang"))
-    return asked if asked <= {value for value, _label in LANGUAGE.choices} else set()
+    return asked if asked <= set(LANGUAGES) else set()
 
 
 def _reading(request, turns: list[Turn], utterances) -> dict:

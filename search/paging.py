@@ -2,7 +2,7 @@
 in blocks of pages (search/cache.py).
 
 Ranking scores every match it is given, so over a large result set it starts from the paragraphs
-that repeat every word of the query (TextQuery.repeating, an index lookup): ts_rank grows with how
+that repeat every word of the query (search.textquery.repeating, an index lookup): ts_rank grows with how
 often a query's words occur, so for a one-word query every paragraph saying it at least 8 times
 outranks every paragraph saying it fewer times, and the top of that tier is the exact top of all
 matches as long as the tier fills the page. For several words it is an approximation, measured as
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from search.cache import remembered
-from search.textquery import REPEAT_TIERS, TextQuery
+from search.textquery import REPEAT_TIERS, TextQuery, repeating
 
 PAGE_SIZE = 20
 PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
@@ -76,12 +76,14 @@ def _block_ids(
         return list(ordered.values_list("pk", flat=True)[start:end])
     if bounded is not None:
         for tier in sorted(REPEAT_TIERS, reverse=True):
-            repeating = text_query.repeating(tier)
-            if repeating is None:
+            tier_condition = repeating(text_query, tier)
+            if tier_condition is None:
                 break
             # The tier's paragraphs first, on their own: with the text condition beside it, a
             # phrase's re-check would run the tier's function again on every row.
-            candidates = list(bounded.filter(repeating).order_by().values_list("pk", flat=True)[:CANDIDATES])
+            candidates = list(
+                bounded.filter(tier_condition).order_by().values_list("pk", flat=True)[:CANDIDATES]
+            )
             ids = ranked_ids(queryset.filter(pk__in=candidates), text_query, start=start, end=end)
             if len(ids) == size:
                 return ids

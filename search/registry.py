@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from calls.models import Company, Role, Section, Speaker
+from calls.textquery import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ LANGUAGE = Facet(
     "lang",
     "",
     gettext_lazy("Language matched"),
-    choices=(("en", gettext_lazy("English")), ("zh", gettext_lazy("Chinese"))),
+    choices=tuple(
+        (code, {"en": gettext_lazy("English"), "zh": gettext_lazy("Chinese")}[code]) for code in LANGUAGES
+    ),
 )
 
 # The columns search.services.tally_call groups a call's paragraphs by.

@@ -111,6 +111,7 @@ PUBLIC = {
     "": {},
     "search/": {},
     "api/search/": {},
+    "search/facet/<slug:name>/": {"name": "facet"},
     "companies/": {},
     "companies/<slug:slug>/": {"slug": "company"},
     "speakers/": {},
@@ -217,6 +218,8 @@ class HostileInput(TestCase):
             "period": path_values(self.real["period"], periods),
             "number": numbers,
             "kind": st.sampled_from(["csv", "jsonl"]),
+            # Every value of a long facet: the two it serves, the other facets' names (404), junk.
+            "facet": st.one_of(st.sampled_from(["company", "speaker", "role", "year", "lang"]), slugs),
         }
         url = template
         for name, kind in PUBLIC[template].items():

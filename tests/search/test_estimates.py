@@ -14,7 +14,7 @@ from django.test import TestCase
 from calls.models import Utterance
 from search import counting, paging
 from search.cache import forget_all
-from search.textquery import TextQuery
+from search.textquery import TextQuery, repeating
 from tests.archive import import_archive
 
 # The sparser sample holds a handful of the test archive's 1,500 paragraphs: only the denser is used.
@@ -159,7 +159,7 @@ class BoundedRankingTests(TestCase):
         matches = Utterance.objects.filter(text_query.condition(set()))
         every = paging.ranked_ids(matches, text_query, start=0, end=paging.PAGE_SIZE)
         # The tiers really are used: the paragraphs saying "revenue" twice fill the first page.
-        self.assertGreaterEqual(Utterance.objects.filter(text_query.repeating(2)).count(), paging.PAGE_SIZE)
+        self.assertGreaterEqual(Utterance.objects.filter(repeating(text_query, 2)).count(), paging.PAGE_SIZE)
         bounded = paging._block_ids(
             matches, text_query, sort="relevance", block=0, per_block=1, bounded=Utterance.objects.all()
         )
@@ -175,15 +175,15 @@ class BoundedRankingTests(TestCase):
         self.assertEqual([hit["id"] for hit in data["results"]], every)
 
     def test_tiers_ask_for_every_positive_word_in_either_index(self):
-        self.assertIsNone(TextQuery.parse("-revenue").repeating(2))
-        (english,) = TextQuery.parse("margin -gross").repeating(4).children
+        self.assertIsNone(repeating(TextQuery.parse("-revenue"), 2))
+        (english,) = repeating(TextQuery.parse("margin -gross"), 4).children
         self.assertEqual(english.tsquery, "'margin~4'")
-        (english,) = TextQuery.parse('"gross margin" OR pricing').repeating(2).children
+        (english,) = repeating(TextQuery.parse('"gross margin" OR pricing'), 2).children
         self.assertEqual(english.tsquery, "'gross~2' & 'margin~2' & 'price~2'")
-        english, chinese = TextQuery.parse("營收").repeating(8).children
+        english, chinese = repeating(TextQuery.parse("營收"), 8).children
         self.assertEqual(chinese.tsquery, "'营收~8'")
         with self.assertRaises(ValueError):
-            TextQuery.parse("margin").repeating(3)
+            repeating(TextQuery.parse("margin"), 3)
 
 
 class EstimatedPageTests(TestCase):
