@@ -310,12 +310,22 @@ WHERE lexemes && %(lexemes)s::text[] OR (%(prefixes)s::text[] <> '{}' AND EXISTS
 """
 
 
-def english_spans(texts: list[str], query: str) -> list[list[tuple[int, int]]]:
+# A snippet's marks are looked for around the first word that may be one of the query's: this many
+# characters before it and after it (the snippet is SNIPPET_CHARS from a little before the first
+# mark). A paragraph of a common word's best hits runs to ten thousand characters, and tokenizing
+# all of it for one snippet cost most of a page.
+SNIPPET_WINDOW = (SNIPPET_CHARS, 6 * SNIPPET_CHARS)
+
+
+def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> list[list[tuple[int, int]]]:
     """For each text, the characters of what the web-search query matches in it, as the index reads it.
 
     A phrase is one span, from its first word to its last ("book-to-bill" for "book to bill"); an
     excluded word is never marked, and a text the query as a whole does not match has no span.
     Two queries (the query's tree, then the texts' tokens with its lexemes), none without texts.
+    `snippets`: only the marks a snippet shows are needed, those near the first; each text is read
+    around its first possible match (SNIPPET_WINDOW), and whole only where that window holds no
+    match (a third query, then).
     """
     if not texts or not query:
         return [[] for _ in texts]
@@ -325,16 +335,62 @@ def english_spans(texts: list[str], query: str) -> list[list[tuple[int, int]]]:
         wanted = _lexemes(tree) if tree is not None else set()
         if not wanted:
             return [[] for _ in texts]
-        cursor.execute(
-            _TOKENS_SQL,
-            {
-                "texts": texts,
-                "lexemes": sorted(w.lexeme for w in wanted if not w.prefix),
-                "prefixes": sorted(w.lexeme for w in wanted if w.prefix),
-                "initials": sorted({w.lexeme[:1] for w in wanted if w.lexeme}),
-            },
-        )
-        rows = cursor.fetchall()
+        offsets = _windows(texts, wanted) if snippets else [None] * len(texts)
+        read = [
+            text if window is None else text[window[0] : window[1]]
+            for text, window in zip(texts, offsets, strict=True)
+        ]
+        spans = _spans(cursor, read, tree, wanted)
+        spans = [
+            found if window is None else [(start + window[0], end + window[0]) for start, end in found]
+            for found, window in zip(spans, offsets, strict=True)
+        ]
+        again = [
+            n for n, (found, window) in enumerate(zip(spans, offsets, strict=True)) if window and not found
+        ]
+        if again:
+            for n, found in zip(again, _spans(cursor, [texts[n] for n in again], tree, wanted), strict=True):
+                spans[n] = found
+    return spans
+
+
+def _windows(texts: list[str], wanted: set[Lexeme]) -> list[tuple[int, int] | None]:
+    """Around the first word of each text that may stem to one of `wanted` (it begins as the lexeme
+    does: the stemmer rewrites only a word's end), the part of the text to read; None: all of it."""
+    starts = sorted({w.lexeme[:3].lower() for w in wanted if w.lexeme})
+    if not starts:
+        return [None] * len(texts)
+    candidate = re.compile(
+        r"(?<![^\W_])(?:" + "|".join(re.escape(start) for start in starts) + ")", re.IGNORECASE
+    )
+    before, after = SNIPPET_WINDOW
+    windows = []
+    for text in texts:
+        if len(text) <= before + after:
+            windows.append(None)
+            continue
+        found = candidate.search(text)
+        if found is None:
+            windows.append(None)
+            continue
+        # Cut at spaces, so that no word is read in part.
+        start = text.rfind(" ", 0, max(found.start() - before, 0)) + 1
+        end = text.find(" ", found.start() + after)
+        windows.append((start, len(text) if end == -1 else end))
+    return windows
+
+
+def _spans(cursor, texts: list[str], tree, wanted: set[Lexeme]) -> list[list[tuple[int, int]]]:
+    cursor.execute(
+        _TOKENS_SQL,
+        {
+            "texts": texts,
+            "lexemes": sorted(w.lexeme for w in wanted if not w.prefix),
+            "prefixes": sorted(w.lexeme for w in wanted if w.prefix),
+            "initials": sorted({w.lexeme[:1] for w in wanted if w.lexeme}),
+        },
+    )
+    rows = cursor.fetchall()
     tokens: list[dict[int, _Token]] = [{} for _ in texts]
     for n, position, start, token, lexemes in rows:
         text = texts[n - 1]

@@ -107,10 +107,18 @@ def facet_counts(
     own_states = {"total": state} | {name: without(state, name) for name in names}
     counted = {name: recall(f"count:{name}", version, own) for name, own in own_states.items()}
     missing = {name for name, values in counted.items() if values is None}
+    may_estimate = text_query is not None and not exact
+    remembered_estimates = set()
+    if missing and may_estimate:
+        # Estimates are remembered too, apart from the exact counts, which replace them once counted.
+        for name in missing:
+            counted[name] = recall(f"estimate:{name}", version, own_states[name])
+            if counted[name] is not None:
+                remembered_estimates.add(name)
+        missing -= remembered_estimates
     if not missing:
-        return Counts(counted)
-    estimate = text_query is not None and not exact and _paragraphs(version) > EXACT_LIMIT
-    counter = _Counter(estimate=estimate)
+        return Counts(counted, estimated=frozenset(remembered_estimates))
+    counter = _Counter(estimate=may_estimate and _paragraphs(version) > EXACT_LIMIT)
     fresh = _counted(
         filterset, text_query=text_query, langs=langs, state=state, missing=missing, counter=counter
     )
@@ -120,16 +128,35 @@ def facet_counts(
         if "total" in counter.estimated:
             counter.estimated.add("lang")
     counted.update(fresh)
-    for name in missing - counter.estimated:
-        keep(f"count:{name}", version, own_states[name], counted[name])
+    for name in missing:
+        kind = "estimate" if name in counter.estimated else "count"
+        keep(f"{kind}:{name}", version, own_states[name], counted[name])
     rates = counter.rates
-    return Counts(counted, estimated=frozenset(counter.estimated), sample_rate=max(rates) if rates else None)
+    return Counts(
+        counted,
+        estimated=frozenset(counter.estimated | remembered_estimates),
+        sample_rate=max(rates) if rates else None,
+    )
 
 
 def _paragraphs(version: int) -> int:
-    """How many paragraphs the archive holds (no pass can match more), once per data version: a
-    small archive is always counted exactly, without asking the samples first."""
-    return remembered("paragraphs", version, {}, lambda: Utterance.objects.count())
+    """About how many paragraphs the archive holds (no pass can match more), once per data version:
+    a small archive is always counted exactly, without asking the samples first."""
+    return remembered("paragraphs", version, {}, _paragraph_count)
+
+
+def _paragraph_count() -> int:
+    # The planner's figure (kept by ANALYZE and autovacuum) costs nothing; it is trusted only when it
+    # says "large", since a table not yet analyzed says -1 or 0. A figure too high (rows deleted
+    # since) only means the samples are asked, and they answer exactly for small result sets.
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint"
+            " ELSE (SELECT count(*) FROM calls_utterance) END"
+            " FROM pg_class WHERE oid = 'calls_utterance'::regclass",
+            [EXACT_LIMIT],
+        )
+        return cursor.fetchone()[0]
 
 
 @dataclass

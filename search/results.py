@@ -68,7 +68,7 @@ def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
             Hit(utterance=row, snippet=escape(row.text), translation=escape(row.translation)) for row in rows
         ]
     # What the query matched, as the call page marks it: a phrase whole, an excluded word never.
-    spans = english_spans([row.text for row in rows], text_query.text)
+    spans = english_spans([row.text for row in rows], text_query.text, snippets=True)
     return [
         Hit(
             utterance=row,

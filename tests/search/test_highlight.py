@@ -172,3 +172,31 @@ class EnglishSpansTests(TestCase):
                             [query, pieces],
                         )
                         self.assertTrue(cursor.fetchone()[0], pieces)
+
+
+class SnippetWindowTests(TestCase):
+    """A snippet's marks, read around the first possible match only, are those of the whole text."""
+
+    def test_a_long_paragraphs_snippet_is_marked_as_its_whole_text_would_be(self):
+        from calls.highlight import SNIPPET_WINDOW
+        from calls.text import marked_html
+
+        filler = "Operating expenses were in line with our plan for the period. " * 80
+        texts = [
+            filler + "Our gross margin improved, and margins held. " + filler,
+            # A word that begins like the lexeme but is none ("quartz"), far before the real one.
+            "quartz " + filler + "This quarter was strong; quarterly results follow. " + filler,
+            # The other word of an AND far away: the window alone would not match, the whole does.
+            "Revenue grew. " + filler + filler + "The margin was stable.",
+            filler + "book-to-bill stood above one, book to bill rose. " + filler,
+        ]
+        self.assertTrue(all(len(text) > sum(SNIPPET_WINDOW) for text in texts))
+        for query in ("gross margin", "quarter", "revenue margin", '"book to bill"', "margin -gross"):
+            whole = english_spans(texts, query)
+            windowed = english_spans(texts, query, snippets=True)
+            with self.subTest(query=query):
+                self.assertEqual(
+                    [marked_html(t, s, snippet=True) for t, s in zip(texts, windowed, strict=True)],
+                    [marked_html(t, s, snippet=True) for t, s in zip(texts, whole, strict=True)],
+                )
+                self.assertEqual([bool(s) for s in windowed], [bool(s) for s in whole])
