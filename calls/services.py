@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
@@ -48,20 +48,25 @@ COPIED_FROM_CALL = ("company_id", "fiscal_year", "fiscal_quarter")
 COPIED_FROM_TURN = ("speaker_id", "role", "section")
 
 
-@transaction.atomic
-def utterances_refresh(*, call: Call | None = None, call_ids: Iterable[int] = (), texts: bool = True) -> None:
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's writes: no savepoint of its own
+def utterances_refresh(
+    *, call: Call | None = None, call_ids: Iterable[int] = (), texts: bool = True, copies: bool = True
+) -> None:
     """Recompute everything derived from the paragraphs of a call (or of several calls).
 
-    The columns each utterance copies from its call and turn (one UPDATE ... FROM for all), the
-    Chinese search terms when `texts` (False: the caller wrote no text or translation, or wrote the
-    terms with them, as the import does), and then `utterances_refreshed`, on which the search
-    recounts its tallies. Every write here bumps the search's data version (its triggers), so no
-    cached result outlives the change. Call it after any write to a call, turn or utterance.
+    The columns each utterance copies from its call and turn (one UPDATE ... FROM for all; False
+    `copies`: the caller wrote every row of these calls with its copies, as the import of a whole
+    call does), the Chinese search terms when `texts` (False: the caller wrote no text or
+    translation, or wrote the terms with them, as the import does), and then
+    `utterances_refreshed`, on which the search recounts its tallies. Every write here bumps the
+    search's data version (its triggers), so no cached result outlives the change. Call it after
+    any write to a call, turn or utterance.
     """
     ids = sorted({*call_ids, *([call.pk] if call is not None else [])})
     if not ids:
         return
-    _copy_to_utterances(ids)
+    if copies:
+        _copy_to_utterances(ids)
     if texts:
         _write_chinese_terms(ids)
     utterances_refreshed.send(sender=Utterance, call_ids=ids)
@@ -98,7 +103,6 @@ def _write_chinese_terms(call_ids: list[int]) -> None:
     Utterance.objects.bulk_update(changed, ["cjk_terms"], batch_size=2000)
 
 
-@transaction.atomic
 def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     """Store a parsed transcript as a call, in one transaction; idempotent on the file's checksum.
 
@@ -109,8 +113,11 @@ def call_import(*, loaded: LoadedTranscript) -> ImportResult:
     Two imports at once of the same new file: the one that commits second finds the call stored
     and reports it `unchanged`, as it would have coming second.
     """
+    # Each attempt is a transaction of its own, or a savepoint inside the caller's transaction (what
+    # the attempt wrote goes, the caller's stays). Not a savepoint inside a transaction of ours:
+    # its round trips, and those of the savepoint within, took 9% of an import (bench/ingest.py).
     try:
-        with transaction.atomic():  # a savepoint: what this attempt wrote goes, the caller's stays
+        with transaction.atomic():
             return _import(loaded)
     except IntegrityError:
         # Another transaction stored the same company, call or speaker meanwhile: our insert waited
@@ -139,6 +146,7 @@ def _import(loaded: LoadedTranscript) -> ImportResult:
         existing.delete()
         status = "replaced"
 
+    speakers, speaker_warnings = _speakers_for(transcript, company)
     call = Call.objects.create(
         company=company,
         fiscal_year=transcript.fiscal_year,
@@ -148,15 +156,12 @@ def _import(loaded: LoadedTranscript) -> ImportResult:
         source_name=loaded.source_name,
         checksum=loaded.checksum,
         layout=transcript.layout,
-        warnings=_warnings(transcript),
+        warnings=_warnings(transcript) + speaker_warnings,
     )
-    speakers, speaker_warnings = _speakers_for(transcript, company)
-    if speaker_warnings:
-        call.warnings += speaker_warnings
-        call.save(update_fields=["warnings"])
     _store_turns(call, transcript, speakers=speakers)
-    # The rows were just written with their copies and terms (utterances_for): the tallies are left.
-    utterances_refresh(call=call, texts=False)
+    # Every row of the call was just written with its copies and terms (utterance_rows): the
+    # tallies are left. (Comparing the copies again took 7% of an import: bench/ingest.py --profile.)
+    utterances_refresh(call=call, texts=False, copies=False)
     _delete_speakers_without_turns(left)
     return ImportResult(status=status, call=call, warnings=call.warnings)
 
@@ -559,11 +564,9 @@ def _speakers_for(transcript: Transcript, company: Company) -> tuple[dict[str, S
         if message:
             warnings.append({"line": first_lines.get(name, 0), "message": message})
     if new:
-        taken = set(
-            Speaker.objects.filter(
-                slug__in=[slugify(s.name) for s in new] + [slugify(f"{s.name} {s.firm}") for s in new]
-            ).values_list("slug", flat=True)
-        )
+        # Every slug the new speakers would take, looked up at once: one query, not one per slug.
+        wanted_slugs = {slug for s in new for slug in _slug_candidates(s.name, s.firm)}
+        taken = set(Speaker.objects.filter(slug__in=wanted_slugs).values_list("slug", flat=True))
         for speaker in new:
             speaker.slug = _free_slug(speaker.name, speaker.firm, taken)
             taken.add(speaker.slug)
@@ -640,14 +643,22 @@ def _match_speaker(name: str, firm: str, key: str, pool: list[Speaker]) -> tuple
     return None, ""
 
 
-def _free_slug(name: str, firm: str, taken: set[str]) -> str:
+def _slug_candidates(name: str, firm: str) -> list[str]:
+    """The slugs a new speaker takes, the first one free: the name's, then the name and firm's."""
     base = slugify(name)[:100] or "speaker"
-    candidates = [base, slugify(f"{name} {firm}")[:110] if firm else base]
+    return [base, slugify(f"{name} {firm}")[:110] if firm else base]
+
+
+def _free_slug(name: str, firm: str, taken: set[str]) -> str:
+    """A slug for a new speaker; `taken` holds every stored slug among its _slug_candidates."""
+    candidates = _slug_candidates(name, firm)
     for candidate in candidates:
-        if candidate not in taken and not Speaker.objects.filter(slug=candidate).exists():
+        if candidate not in taken:
             return candidate
+    base = candidates[0]
+    numbered = set(Speaker.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True))
     number = 2
-    while f"{base}-{number}" in taken or Speaker.objects.filter(slug=f"{base}-{number}").exists():
+    while f"{base}-{number}" in taken or f"{base}-{number}" in numbered:
         number += 1
     return f"{base}-{number}"
 
@@ -655,17 +666,68 @@ def _free_slug(name: str, firm: str, taken: set[str]) -> str:
 def _store_turns(
     call: Call, transcript: Transcript, *, speakers: dict[str, Speaker], after: dict[str, int] | None = None
 ) -> None:
-    """Store the transcript's rows; `after`: the turns, paragraphs and exchanges the call has before them."""
+    """Store the transcript's rows; `after`: the turns, paragraphs and exchanges the call has before them.
+
+    Turns and paragraphs, nearly all of the rows, go in with COPY: as model instances in multi-row
+    INSERTs they took most of an import's time in Python (bench/ingest.py). A turn's id is taken
+    from its table's sequence first, as an INSERT would, for its paragraphs to point to.
+    """
     after = after or {}
     exchanges = Exchange.objects.bulk_create(
         exchanges_for(call, transcript, speakers=speakers, first=after.get("exchanges", 0) + 1)
     )
-    turns = Turn.objects.bulk_create(
-        turns_for(call, transcript, speakers=speakers, exchanges=exchanges, first=after.get("turns", 0) + 1)
+    turns = turns_for(
+        call, transcript, speakers=speakers, exchanges=exchanges, first=after.get("turns", 0) + 1
     )
-    Utterance.objects.bulk_create(
-        utterances_for(call, turns, transcript, first=after.get("paragraphs", 0) + 1), batch_size=2000
+    for turn, pk in zip(turns, _new_ids(Turn, len(turns)), strict=True):
+        turn.pk = pk
+    columns = [field.attname for field in Turn._meta.concrete_fields if not field.generated]
+    _copy_rows(Turn, columns, ([getattr(turn, column) for column in columns] for turn in turns))
+    _copy_rows(
+        Utterance,
+        UTTERANCE_COLUMNS,
+        utterance_rows(call, turns, transcript, first=after.get("paragraphs", 0) + 1),
     )
+
+
+def _new_ids(model, count: int) -> list[int]:
+    """`count` primary keys for new rows of `model`, from its table's own sequence (one query)."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+# The columns utterance_rows gives, in its order. COPY names them (never the table's order: a
+# migration may add columns), and PostgreSQL computes the generated ones (search_en, search_zh).
+UTTERANCE_COLUMNS = (
+    "call_id",
+    "turn_id",
+    "position",
+    *COPIED_FROM_CALL,
+    *COPIED_FROM_TURN,
+    "text",
+    "translation",
+    "cjk_terms",
+)
+
+
+def _copy_rows(model, columns: Iterable[str], rows: Iterable[Iterable]) -> None:
+    """Write rows of `model` (values in the order of `columns`) with one COPY ... FROM STDIN.
+
+    PostgreSQL checks and triggers the rows as it would an INSERT's (constraints, foreign keys, the
+    search's data version); columns left out take their defaults, generated ones are computed.
+    """
+    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    # The raw psycopg cursor's COPY; its errors translated as Django's own (IntegrityError for the
+    # retry in call_import, OperationalError for a lost database in `ingest`).
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def exchanges_for(
@@ -714,22 +776,36 @@ def turns_for(
 def utterances_for(
     call: Call, turns: list[Turn], transcript: Transcript, *, first: int = 1
 ) -> list[Utterance]:
-    """The call's utterances, unsaved: every paragraph of every turn, numbered on from `first`."""
-    utterances = []
+    """The call's utterances, unsaved: every paragraph of every turn, numbered on from `first`.
+
+    `call` and `turns` saved (their ids are in the rows); the import itself writes utterance_rows.
+    """
+    return [
+        Utterance(**dict(zip(UTTERANCE_COLUMNS, row, strict=True)))
+        for row in utterance_rows(call, turns, transcript, first=first)
+    ]
+
+
+def utterance_rows(
+    call: Call, turns: list[Turn], transcript: Transcript, *, first: int = 1
+) -> Iterator[tuple]:
+    """The values (UTTERANCE_COLUMNS) of every paragraph of every turn, numbered on from `first`.
+
+    `call` and `turns` saved; each row repeats its call's and its turn's copied columns.
+    """
+    from_call = tuple(getattr(call, column) for column in COPIED_FROM_CALL)
     position = first - 1
     for turn, parsed in zip(turns, transcript.turns, strict=True):
+        head = (call.pk, turn.pk)
+        from_turn = tuple(getattr(turn, column) for column in COPIED_FROM_TURN)
         for paragraph in parsed.paragraphs:
             position += 1
-            utterances.append(
-                Utterance(
-                    call=call,
-                    turn=turn,
-                    position=position,
-                    text=paragraph.text,
-                    translation=paragraph.translation,
-                    cjk_terms=chinese_terms(paragraph.text, paragraph.translation),
-                    **{column: getattr(call, column) for column in COPIED_FROM_CALL},
-                    **{column: getattr(turn, column) for column in COPIED_FROM_TURN},
-                )
+            yield (
+                *head,
+                position,
+                *from_call,
+                *from_turn,
+                paragraph.text,
+                paragraph.translation,
+                chinese_terms(paragraph.text, paragraph.translation),
             )
-    return utterances

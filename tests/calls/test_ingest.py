@@ -5,7 +5,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from calls import services
 from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
 from tests.archive import SAMPLES, ingest, norm
 
@@ -229,19 +231,54 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
     assert not Call.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_database_error_while_storing_leaves_no_partial_call(seeds_dir, monkeypatch):
-    def fail(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(Utterance.objects, "bulk_create", fail)
-    with pytest.raises(RuntimeError):
-        ingest(seeds_dir / "allot-2013-q1-bullets.txt")
-
+def assert_nothing_stored():
     assert not Call.objects.exists()
     assert not Turn.objects.exists()
+    assert not Utterance.objects.exists()
     assert not Exchange.objects.exists()
     assert not Company.objects.exists()
+    assert not Speaker.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_database_error_while_storing_leaves_no_partial_call(seeds_dir):
+    # PostgreSQL itself refuses the paragraphs (their COPY), after the call, speakers and turns.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON calls_utterance"
+            " FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+        )
+    out, err = io.StringIO(), io.StringIO()
+    path = seeds_dir / "allot-2013-q1-bullets.txt"
+    with pytest.raises(CommandError):
+        call_command("ingest", str(path), "--json", stdout=out, stderr=err)
+    [report] = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert report["error"].startswith("the database refused the call: disk full"), report
+    assert_nothing_stored()
+
+
+@pytest.mark.django_db
+def test_an_error_in_the_middle_of_the_paragraphs_leaves_no_partial_call(seeds_dir, monkeypatch):
+    # Raised while the paragraphs stream to PostgreSQL: the COPY is abandoned with the transaction.
+    paragraphs = iter(range(10**6))
+
+    def fail_at_the_tenth(text, translation):
+        if next(paragraphs) == 10:
+            raise RuntimeError("a bug")
+        return ""
+
+    monkeypatch.setattr(services, "chinese_terms", fail_at_the_tenth)
+    with pytest.raises(RuntimeError, match="a bug"):
+        ingest(seeds_dir / "allot-2013-q1-bullets.txt")
+    assert_nothing_stored()
+    monkeypatch.undo()
+    [report] = ingest(seeds_dir / "allot-2013-q1-bullets.txt")  # the connection still works
+    assert report["status"] == "created"
+    assert Utterance.objects.count() == report["paragraphs"]
 
 
 @pytest.mark.django_db
