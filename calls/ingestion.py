@@ -1,16 +1,28 @@
 """From a file on disk to a parsed transcript and its public summary. No database here.
 
 The summary is what `ingest --dry-run --json` prints: a public interface, so fields are only added,
-never renamed or removed.
+never renamed or removed. `computed_ahead` parses the next files in another process while the
+caller stores the current one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.utils.text import slugify
 
@@ -181,3 +193,90 @@ def transcript_summary(transcript: Transcript, *, file: str) -> dict:
         "part": transcript.part or None,
         "period_conflict": transcript.period_conflict or None,
     }
+
+
+# Parsing ahead in other processes -------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def parse_workers() -> int:
+    """How many processes parse ahead of the one storing: one, where there is a core to spare.
+
+    Parsing is about three times faster than storing (bench/ingest.py), so one process keeps the
+    store busy; forking is only used on Linux (elsewhere, a fork of a process with a database
+    connection and its libraries' threads is not safe): other systems parse in the process itself.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 1 if cores > 1 and sys.platform == "linux" else 0
+
+
+def computed_ahead(
+    function: Callable[..., T], calls: list[tuple], *, workers: int | None = None, ahead: int = 4
+) -> Iterator[Callable[[], T]]:
+    """For each argument tuple, in order, a function returning `function(*arguments)` or raising its error.
+
+    Computed in `workers` forked processes (parse_workers() by default), at most `ahead` calls ahead
+    of the caller, while the caller does something else with the previous result: `ingest` parses
+    the next files while it stores one. `function` must be a module's own (pickled by name), and its
+    results and errors picklable; an error that is not, or a worker process that dies, has that call
+    computed again in the caller's process, so the outcome is the same either way. Close the
+    iterator (contextlib.closing) when stopping early: the workers stop with it.
+    """
+    workers = parse_workers() if workers is None else workers
+    if workers < 1 or len(calls) < 2:
+        for arguments in calls:
+            yield functools.partial(function, *arguments)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        # Ctrl-C is the caller's to handle (it stops the workers): no traceback from each worker.
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
+    pending: deque[tuple[tuple, Future | None]] = deque()
+    upcoming = iter(calls)
+
+    def submit() -> None:
+        arguments = next(upcoming, None)
+        if arguments is None:
+            return
+        try:
+            pending.append((arguments, pool.submit(_in_worker, function, arguments)))
+        except (BrokenProcessPool, RuntimeError):  # the pool broke (a worker died): no more submitting
+            pending.append((arguments, None))
+
+    try:
+        for _ in range(max(ahead, workers)):
+            submit()
+        while pending:
+            arguments, future = pending.popleft()
+            submit()
+            yield functools.partial(_outcome, future, function, arguments)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _ComputeInCaller(Exception):
+    """The worker could not send this call's error back (it does not pickle): the caller computes it."""
+
+
+def _in_worker(function: Callable[..., T], arguments: tuple) -> T:
+    try:
+        return function(*arguments)
+    except Exception as error:
+        try:
+            pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just made
+        except Exception:
+            raise _ComputeInCaller from None
+        raise
+
+
+def _outcome(future: Future | None, function: Callable[..., T], arguments: tuple) -> T:
+    if future is not None:
+        try:
+            return future.result()
+        except (_ComputeInCaller, BrokenProcessPool):
+            pass
+    return function(*arguments)
