@@ -676,17 +676,21 @@ def _store_turns(
     exchanges = Exchange.objects.bulk_create(
         exchanges_for(call, transcript, speakers=speakers, first=after.get("exchanges", 0) + 1)
     )
-    turns = turns_for(
-        call, transcript, speakers=speakers, exchanges=exchanges, first=after.get("turns", 0) + 1
+    ids = _new_ids(Turn, len(transcript.turns))
+    turns = turn_rows(
+        call, transcript, speakers=speakers, exchanges=exchanges, first=after.get("turns", 0) + 1, ids=ids
     )
-    for turn, pk in zip(turns, _new_ids(Turn, len(turns)), strict=True):
-        turn.pk = pk
-    columns = [field.attname for field in Turn._meta.concrete_fields if not field.generated]
-    _copy_rows(Turn, columns, ([getattr(turn, column) for column in columns] for turn in turns))
+    _copy_rows(Turn, TURN_COLUMNS, turns)
+    copied = [TURN_COLUMNS.index(column) for column in ("id", *COPIED_FROM_TURN)]
     _copy_rows(
         Utterance,
         UTTERANCE_COLUMNS,
-        utterance_rows(call, turns, transcript, first=after.get("paragraphs", 0) + 1),
+        utterance_rows(
+            call,
+            [tuple(row[i] for i in copied) for row in turns],
+            transcript,
+            first=after.get("paragraphs", 0) + 1,
+        ),
     )
 
 
@@ -747,6 +751,22 @@ def exchanges_for(
     ]
 
 
+# The columns turn_rows gives, in its order (named in the COPY, as UTTERANCE_COLUMNS are).
+TURN_COLUMNS = (
+    "id",
+    "call_id",
+    "position",
+    "speaker_id",
+    "exchange_id",
+    "speaker_line",
+    "name",
+    "title",
+    "firm",
+    "role",
+    "section",
+)
+
+
 def turns_for(
     call: Call,
     transcript: Transcript,
@@ -757,20 +777,44 @@ def turns_for(
 ) -> list[Turn]:
     """The call's turns, unsaved, numbered from `first`; `exchanges` as exchanges_for made them (saved)."""
     return [
-        Turn(
-            call=call,
-            position=position,
-            speaker=speakers.get(parsed.name.casefold()),
-            exchange=exchanges[parsed.exchange] if parsed.exchange is not None else None,
-            speaker_line=parsed.speaker_line[:300],
-            name=parsed.name[:200],
-            title=parsed.title[:200],
-            firm=parsed.firm[:200],
-            role=str(parsed.role),
-            section=str(parsed.section),
-        )
-        for position, parsed in enumerate(transcript.turns, start=first)
+        Turn(**dict(zip(TURN_COLUMNS, row, strict=True)))
+        for row in turn_rows(call, transcript, speakers=speakers, exchanges=exchanges, first=first)
     ]
+
+
+def turn_rows(
+    call: Call,
+    transcript: Transcript,
+    *,
+    speakers: dict[str, Speaker],
+    exchanges: list[Exchange],
+    first: int = 1,
+    ids: list[int] | None = None,
+) -> list[tuple]:
+    """The values (TURN_COLUMNS) of the call's turns, numbered from `first`; `ids` theirs (None: unsaved).
+
+    `speakers` maps lower-cased names to saved rows; `exchanges` as exchanges_for made them (saved).
+    """
+    rows = []
+    for index, parsed in enumerate(transcript.turns):
+        speaker = speakers.get(parsed.name.casefold())
+        exchange = exchanges[parsed.exchange] if parsed.exchange is not None else None
+        rows.append(
+            (
+                ids[index] if ids is not None else None,
+                call.pk,
+                first + index,
+                speaker.pk if speaker is not None else None,
+                exchange.pk if exchange is not None else None,
+                parsed.speaker_line[:300],
+                parsed.name[:200],
+                parsed.title[:200],
+                parsed.firm[:200],
+                str(parsed.role),
+                str(parsed.section),
+            )
+        )
+    return rows
 
 
 def utterances_for(
@@ -780,28 +824,29 @@ def utterances_for(
 
     `call` and `turns` saved (their ids are in the rows); the import itself writes utterance_rows.
     """
+    copies = [(turn.pk, *(getattr(turn, column) for column in COPIED_FROM_TURN)) for turn in turns]
     return [
         Utterance(**dict(zip(UTTERANCE_COLUMNS, row, strict=True)))
-        for row in utterance_rows(call, turns, transcript, first=first)
+        for row in utterance_rows(call, copies, transcript, first=first)
     ]
 
 
 def utterance_rows(
-    call: Call, turns: list[Turn], transcript: Transcript, *, first: int = 1
+    call: Call, turns: list[tuple], transcript: Transcript, *, first: int = 1
 ) -> Iterator[tuple]:
     """The values (UTTERANCE_COLUMNS) of every paragraph of every turn, numbered on from `first`.
 
-    `call` and `turns` saved; each row repeats its call's and its turn's copied columns.
+    `call` saved; `turns` one (id, *COPIED_FROM_TURN) per turn of the transcript, which each of
+    its paragraphs repeats, as they repeat their call's COPIED_FROM_CALL.
     """
     from_call = tuple(getattr(call, column) for column in COPIED_FROM_CALL)
     position = first - 1
-    for turn, parsed in zip(turns, transcript.turns, strict=True):
-        head = (call.pk, turn.pk)
-        from_turn = tuple(getattr(turn, column) for column in COPIED_FROM_TURN)
+    for (turn_id, *from_turn), parsed in zip(turns, transcript.turns, strict=True):
         for paragraph in parsed.paragraphs:
             position += 1
             yield (
-                *head,
+                call.pk,
+                turn_id,
                 position,
                 *from_call,
                 *from_turn,

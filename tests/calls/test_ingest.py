@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from calls import services
+from calls.ingestion import load_transcript_file
 from calls.models import Call, Company, Exchange, Speaker, Turn, Utterance
 from tests.archive import SAMPLES, ingest, norm
 
@@ -229,6 +230,41 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
         call_command("ingest", str(path), "--company", "X", "--year", "2020", "--quarter", "1", stderr=err)
     assert "over the limit" in err.getvalue()
     assert not Call.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "columns", "left_to_the_database"),
+    [(Turn, services.TURN_COLUMNS, set()), (Utterance, services.UTTERANCE_COLUMNS, {"id"})],
+)
+def test_the_import_copies_every_column_postgresql_does_not_compute(model, columns, left_to_the_database):
+    # COPY names its columns: one added to the model and not to the COPY would be left empty.
+    written = {field.column for field in model._meta.concrete_fields if not field.generated}
+    assert set(columns) == written - left_to_the_database
+    assert len(columns) == len(set(columns))
+
+
+@pytest.mark.django_db
+def test_rows_made_as_models_are_those_the_import_copies(seeds_dir, settings):
+    # bench/search.py builds its archive with turns_for and utterances_for.
+    path = seeds_dir / "allot-2023-q2-bilingual.txt"
+    ingest(path)
+    call = Call.objects.get()
+    transcript = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES).transcript
+    stored_turns = list(call.turns.order_by("position"))
+    speakers = {turn.name.casefold(): turn.speaker for turn in stored_turns if turn.speaker}
+    exchanges = list(call.exchanges.order_by("number"))
+    made = services.turns_for(call, transcript, speakers=speakers, exchanges=exchanges)
+    columns = [column for column in services.TURN_COLUMNS if column != "id"]
+    assert [[getattr(t, c) for c in columns] for t in made] == [
+        [getattr(t, c) for c in columns] for t in stored_turns
+    ]
+    stored = list(call.utterances.order_by("position"))
+    made = services.utterances_for(call, stored_turns, transcript)
+    columns = services.UTTERANCE_COLUMNS
+    assert [[getattr(u, c) for c in columns] for u in made] == [
+        [getattr(u, c) for c in columns] for u in stored
+    ]
+    assert any(u.cjk_terms for u in stored)
 
 
 def assert_nothing_stored():
