@@ -203,12 +203,14 @@ T = TypeVar("T")
 def parse_workers() -> int:
     """How many processes parse ahead of the one storing: one, where there is a core to spare.
 
-    Parsing is about three times faster than storing (bench/ingest.py), so one process keeps the
-    store busy; forking is only used on Linux (elsewhere, a fork of a process with a database
-    connection and its libraries' threads is not safe): other systems parse in the process itself.
+    Storing keeps two cores busy, this process and its PostgreSQL backend (bench/ingest.py): on two
+    cores a parsing process only takes turns with them, and measured no faster, so it takes a third.
+    Parsing is about six times faster than storing, so one process keeps the store fed. Forking is
+    only used on Linux (elsewhere, forking a process with a database connection and its libraries'
+    threads is not safe): other systems parse in the process itself.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 1 if cores > 1 and sys.platform == "linux" else 0
+    return 1 if cores >= 3 and sys.platform == "linux" else 0
 
 
 def computed_ahead(

@@ -5,16 +5,17 @@ import io
 import json
 import multiprocessing
 import os
+import sys
 import threading
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from calls import ingestion
-from calls.ingestion import computed_ahead, parse_workers
+from calls.ingestion import computed_ahead
 from tests.archive import SAMPLES
 
-needs_fork = pytest.mark.skipif(parse_workers() == 0, reason="parsing ahead needs Linux and two cores")
+needs_fork = pytest.mark.skipif(sys.platform != "linux", reason="parsing ahead forks, on Linux only")
 PARENT = os.getpid()
 
 
@@ -108,6 +109,7 @@ def test_ingest_reports_the_same_with_or_without_parsing_ahead(tmp_path, monkeyp
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
     files = [SAMPLES, tmp_path / "empty.txt", tmp_path / "missing.txt", tmp_path / "binary.txt", SAMPLES]
+    monkeypatch.setattr(ingestion, "parse_workers", lambda: 1)
     ahead, _ = run_ingest("--dry-run", *files)
     monkeypatch.setattr(ingestion, "parse_workers", lambda: 0)
     alone, _ = run_ingest("--dry-run", *files)
@@ -116,3 +118,13 @@ def test_ingest_reports_the_same_with_or_without_parsing_ahead(tmp_path, monkeyp
     assert len(ahead) == 2 * samples + 3
     errors = [report["file"] for report in ahead if "error" in report]
     assert errors == [str(tmp_path / name) for name in ("empty.txt", "missing.txt", "binary.txt")]
+
+
+@needs_fork
+@pytest.mark.django_db
+def test_ingest_stores_what_it_parsed_ahead(monkeypatch):
+    monkeypatch.setattr(ingestion, "parse_workers", lambda: 1)
+    reports, _ = run_ingest(SAMPLES)
+    assert {report["status"] for report in reports} == {"created"}
+    again, _ = run_ingest(SAMPLES)
+    assert {report["status"] for report in again} == {"unchanged"}

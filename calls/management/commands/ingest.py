@@ -117,8 +117,8 @@ class Command(BaseCommand):
         # may be: the halves of a call can be given in either order.
         queue = deque((path, False) for path in files)
         lost = None
-        # The next files are parsed in another process while this one stores (bench/ingest.py: the
-        # import ran a third faster); their outcomes are taken in order, each when its turn comes.
+        # Where a core is spare (parse_workers), the next files are parsed in another process while
+        # this one stores; their outcomes are taken in order, each when its turn comes.
         loads = computed_ahead(_load, [(path, settings.TRANSCRIPT_MAX_BYTES, facts) for path in files])
         with contextlib.closing(loads):
             while queue:
