@@ -55,7 +55,6 @@ class Counts:
 
     values: dict
     estimated: frozenset[str] = field(default_factory=frozenset)
-    sample_rate: int | None = None  # the sample the estimates come from
 
     @property
     def total(self) -> int:
@@ -131,12 +130,7 @@ def facet_counts(
     for name in missing:
         kind = "estimate" if name in counter.estimated else "count"
         keep(f"{kind}:{name}", version, own_states[name], counted[name])
-    rates = counter.rates
-    return Counts(
-        counted,
-        estimated=frozenset(counter.estimated | remembered_estimates),
-        sample_rate=max(rates) if rates else None,
-    )
+    return Counts(counted, estimated=frozenset(counter.estimated | remembered_estimates))
 
 
 def _paragraphs(version: int) -> int:
@@ -166,7 +160,6 @@ class _Counter:
 
     estimate: bool
     estimated: set[str] = field(default_factory=set)
-    rates: list[int] = field(default_factory=list)
 
     def grouped(
         self,
@@ -185,7 +178,6 @@ class _Counter:
         if rate is None:
             return grouped_counts(queryset, facets=facets, languages=languages, weight=weight)
         sampled = grouped_counts(queryset.filter(InSample(rate)), facets=facets, languages=languages)
-        self.rates.append(rate)
         self.estimated.update(giving)
         # Values too few sampled matches support are left out: the exact counts show them.
         return {
