@@ -313,8 +313,9 @@ WHERE lexemes && %(lexemes)s::text[] OR (%(prefixes)s::text[] <> '{}' AND EXISTS
 # A snippet's marks are looked for around the first word that may be one of the query's: this many
 # characters before it and after it (the snippet is SNIPPET_CHARS from a little before the first
 # mark). A paragraph of a common word's best hits runs to ten thousand characters, and tokenizing
-# all of it for one snippet cost most of a page.
-SNIPPET_WINDOW = (SNIPPET_CHARS, 6 * SNIPPET_CHARS)
+# all of it for one snippet cost most of a page. A text whose first mark is too near the window's
+# end for its snippet's marks to be all inside is read whole.
+SNIPPET_WINDOW = (SNIPPET_CHARS, 3 * SNIPPET_CHARS)
 
 
 def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> list[list[tuple[int, int]]]:
@@ -346,12 +347,22 @@ def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> li
             for found, window in zip(spans, offsets, strict=True)
         ]
         again = [
-            n for n, (found, window) in enumerate(zip(spans, offsets, strict=True)) if window and not found
+            n
+            for n, (found, window) in enumerate(zip(spans, offsets, strict=True))
+            if window and _window_short(found, window, len(texts[n]))
         ]
         if again:
             for n, found in zip(again, _spans(cursor, [texts[n] for n in again], tree, wanted), strict=True):
                 spans[n] = found
     return spans
+
+
+def _window_short(found: list[tuple[int, int]], window: tuple[int, int], length: int) -> bool:
+    """Whether a text read in `window` must be read whole: no mark in it, or the snippet around its
+    first mark (SNIPPET_CHARS from a little before it) may run past the window's end."""
+    if not found:
+        return True
+    return window[1] < length and found[0][0] + 2 * SNIPPET_CHARS > window[1]
 
 
 def _windows(texts: list[str], wanted: set[Lexeme]) -> list[tuple[int, int] | None]:

@@ -189,6 +189,11 @@ class SnippetWindowTests(TestCase):
             # The other word of an AND far away: the window alone would not match, the whole does.
             "Revenue grew. " + filler + filler + "The margin was stable.",
             filler + "book-to-bill stood above one, book to bill rose. " + filler,
+            # The first real match near the window's end: the snippet's next mark lies past it.
+            "quartz "
+            + filler[: 62 * 14]
+            + "This quarter was strong. Costs were in line with plan once again, and expenses were"
+            " in line with plan as well, as we expected. The quarter closed. " + filler,
         ]
         self.assertTrue(all(len(text) > sum(SNIPPET_WINDOW) for text in texts))
         for query in ("gross margin", "quarter", "revenue margin", '"book to bill"', "margin -gross"):
