@@ -12,7 +12,7 @@ back to the next (4, then 2 times), then to every match.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, F, Func, QuerySet, Subquery
 
 from search.cache import remembered
 from search.textquery import REPEAT_TIERS, TextQuery, repeating
@@ -22,8 +22,10 @@ PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
 # Above this many matches, ranking starts from the paragraphs repeating the query's words: scoring
 # each match reads its positions, about 10 ms per thousand.
 RANK_LIMIT = 2_000
-# Paragraphs of a tier ranked at most (a tier larger than this is ranked from its first ones).
-CANDIDATES = 20_000
+# Paragraphs of a tier ranked at most (a tier larger than this is ranked from its first ones):
+# ranking reads each one's positions. 5,000 keep recall@20 at 20,000's over bench/search.py's
+# queries (2,000 lost a common word's) at three quarters of the time.
+CANDIDATES = 5_000
 
 
 def page_ids(
@@ -79,15 +81,29 @@ def _block_ids(
             tier_condition = repeating(text_query, tier)
             if tier_condition is None:
                 break
-            # The tier's paragraphs first, on their own: with the text condition beside it, a
-            # phrase's re-check would run the tier's function again on every row.
-            candidates = list(
-                bounded.filter(tier_condition).order_by().values_list("pk", flat=True)[:CANDIDATES]
-            )
-            ids = ranked_ids(queryset.filter(pk__in=candidates), text_query, start=start, end=end)
+            candidates = bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]
+            ids = ranked_ids(queryset.filter(InArray(candidates)), text_query, start=start, end=end)
             if len(ids) == size:
                 return ids
     return ranked_ids(queryset, text_query, start=start, end=end)
+
+
+class InArray(Func):
+    """id = ANY(ARRAY(<subquery>)): the subquery's ids found once (an InitPlan), then each read by
+    its primary key. The tier's paragraphs are found on their own: as `pk IN (subquery)` the
+    planner may join them with the text condition, and a phrase's re-check would then run the
+    tier's function again on every row; as a Python list, 20,000 ids cost more to send than to
+    rank."""
+
+    output_field = BooleanField()
+
+    def __init__(self, subquery: QuerySet):
+        super().__init__(F("pk"), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        subquery, subquery_params = compiler.compile(self.source_expressions[1])
+        return f"{column} = ANY(ARRAY{subquery})", [*column_params, *subquery_params]
 
 
 def ranked_ids(queryset: QuerySet, text_query: TextQuery, *, start: int, end: int) -> list[int]:
