@@ -8,8 +8,11 @@ while an import runs.
 A bounded threaded client (127.0.0.1 only; each level stops after --seconds or --max-requests)
 sends a fixed mix: searches (words, phrases, Chinese, exclusions), a facet picked, the next page,
 the JSON API, company pages, whole calls and single exchanges. Meanwhile `manage.py ingest` stores
-corpus files, one after another, under companies of their own. It prints, per level: clients,
-requests, errors (no answer), 5xx, p50, p95, requests per second.
+corpus files, one after another, under companies of their own. Each level runs twice: with every
+client sending its next request as soon as it is answered (the most the machine serves), then
+with the clients together paced at --paced-share of that most (the machine busy, not overrun).
+It prints, per level: clients, pace, requests, errors (no answer), 5xx, p50, p95, requests per
+second, and p50/p95 per kind of request.
 """
 
 from __future__ import annotations
@@ -178,7 +181,18 @@ class Importer(threading.Thread):
             self.failed += result.returncode != 0
 
 
-def run_level(port: int, paths: list[tuple[str, int]], clients: int, seconds: float, max_requests: int):
+def run_level(
+    port: int,
+    paths: list[tuple[str, int]],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    rate: float | None = None,
+):
+    """`clients` clients sending the mix: each as fast as it is answered, or, with `rate`, together
+    about `rate` requests per second (each client's requests at random, Poisson intervals). A paced
+    request's time counts from when it was due, not from when it was sent, so a server that falls
+    behind shows in the latencies instead of slowing the clients down (coordinated omission)."""
     population = [path for path, _ in paths]
     weights = [weight for _, weight in paths]
     latencies: list[float] = []
@@ -190,13 +204,18 @@ def run_level(port: int, paths: list[tuple[str, int]], clients: int, seconds: fl
     def client(seed: int):
         rng = random.Random(seed)
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        due = time.perf_counter() + (rng.expovariate(rate / clients) if rate else 0)
         while time.monotonic() < deadline:
             with lock:
                 if counts["requests"] >= max_requests:
                     return
                 counts["requests"] += 1
             path = rng.choices(population, weights)[0]
-            started = time.perf_counter()
+            if rate:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                started, due = due, due + rng.expovariate(rate / clients)
+            else:
+                started = time.perf_counter()
             try:
                 connection.request("GET", path, headers={"Host": HOST})
                 response = connection.getresponse()
@@ -231,6 +250,7 @@ def run_level(port: int, paths: list[tuple[str, int]], clients: int, seconds: fl
         "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
         "p95": percentile(latencies, 0.95) * 1000 if latencies else float("nan"),
         "rps": len(latencies) / wall,
+        "rate": rate,
         "by_kind": by_kind,
     }
 
@@ -258,6 +278,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-import", action="store_true", help="no import running meanwhile")
+    parser.add_argument(
+        "--paced-share",
+        type=float,
+        default=0.7,
+        help="after the levels as fast as answered, the same client counts paced at this share of"
+        " the most requests per second the server answered (0: skip)",
+    )
     args = parser.parse_args()
 
     setup_django(os.environ.get("BENCH_DATABASE_URL"))
@@ -279,6 +306,13 @@ def main() -> None:
         if not args.no_import:
             importer.start()
         rows = [run_level(args.port, paths, n, args.seconds, args.max_requests) for n in args.clients]
+        if args.paced_share > 0:
+            # What readers see when the server is busy but not overrun: the same clients, paced.
+            rate = args.paced_share * max(row["rps"] for row in rows)
+            rows += [
+                run_level(args.port, paths, n, args.seconds, args.max_requests, rate=rate)
+                for n in args.clients
+            ]
     finally:
         importer.stopping.set()
         server.terminate()
@@ -289,12 +323,21 @@ def main() -> None:
         f"\n{paragraphs:,} paragraphs; gunicorn {args.workers} workers x {args.threads} threads, production"
         f" settings; {importer.files} files imported meanwhile ({importer.failed} failed)"
     )
-    print(f"{'clients':>7} {'requests':>9} {'errors':>7} {'5xx':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
+    print(
+        f"{'clients':>7} {'paced at':>9} {'requests':>9} {'errors':>7} {'5xx':>5} {'p50 ms':>8}"
+        f" {'p95 ms':>8} {'req/s':>7}"
+    )
     for row in rows:
+        paced = f"{row['rate']:.0f}/s" if row["rate"] else "-"
         print(
-            f"{row['clients']:>7} {row['requests']:>9} {row['errors']:>7} {row['5xx']:>5}"
+            f"{row['clients']:>7} {paced:>9} {row['requests']:>9} {row['errors']:>7} {row['5xx']:>5}"
             f" {row['p50']:>8.0f} {row['p95']:>8.0f} {row['rps']:>7.1f}"
         )
+    print(
+        "paced at '-': each client sends its next request as soon as it is answered (the most the"
+        " server answers);\notherwise the clients together send that many requests per second, timed"
+        " from when each was due."
+    )
     print("\nby kind of request, all levels together (the slowest first):")
     kinds: dict[str, list[float]] = {}
     for row in rows:
