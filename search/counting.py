@@ -2,7 +2,9 @@
 response's budget, estimated from a fixed-rate sample of paragraphs above it (and labelled so).
 
 Exact: the total and every facet not in use are counted in one GROUPING SETS pass over the matches
-(over the per-call tallies when there is no query), each facet in use in a pass of its own. Each
+(over the per-call tallies when there is no query), each facet in use in a pass of its own; the
+whole archive, browsed with no query and no filter, is read from the totals the database keeps
+(search/migrations/0005), since that pass over every tally grew with the archive. Each
 exact count is remembered under what it depends on (search/cache.py), so once the exact figures
 have been asked for (the page fetches them in the background, the API with exact=1) every visitor
 gets them at once.
@@ -233,7 +235,10 @@ def _counted(
     shared = [facet.name for facet in FACETS if facet.name not in in_use and facet.name in missing]
     lang_in_shared_pass = "lang" in missing and not langs and bool(lang_conditions)
     english_only = "lang" in missing and text_query is not None and not langs and not lang_conditions
-    if shared or "total" in missing or lang_in_shared_pass or english_only:
+    if text_query is None and not in_use:
+        # The whole archive, browsed: its totals are kept as the tallies are written.
+        counted.update(archive_counts(shared))
+    elif shared or "total" in missing or lang_in_shared_pass or english_only:
         counted.update(
             counter.grouped(
                 filterset.filter_queryset(base),
@@ -318,18 +323,7 @@ def grouped_counts(
         else:
             shown.append(f'UNION ALL ({rows} ORDER BY n DESC, value COLLATE "C" LIMIT %s)')
             limits.append(FACET_SIZE)
-    # Names only for the values shown: a lookup each, never a join of every company or speaker.
-    named = [FACETS_BY_NAME[name] for name in facets if FACETS_BY_NAME[name].model is not None]
-    lookups = "".join(
-        f"""
-        LEFT JOIN LATERAL (
-            SELECT slug, name FROM {facet.model._meta.db_table}
-            WHERE id = CASE WHEN shown.facet = '{facet.name}' THEN shown.value::bigint END
-        ) AS {facet.name}_named ON true"""  # noqa: S608
-        for facet in named
-    )
-    slugs = "".join(f"{facet.name}_named.slug, " for facet in named)
-    names = ", ".join(f"{facet.name}_named.name" for facet in named) or "NULL"
+    lookups, slugs, names = _name_lookups(facets)
     sql = f"""
         WITH grouped AS MATERIALIZED (
             SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value::text")} AS value,
@@ -342,7 +336,54 @@ def grouped_counts(
     """  # noqa: S608
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *limits])
-        rows = cursor.fetchall()
+        return _collected(cursor.fetchall(), facets=facets, languages=languages)
+
+
+def archive_counts(facets: list[str]) -> dict:
+    """grouped_counts of the whole archive, with no query and no filter, read from the totals the
+    database keeps as tallies are written (search/migrations/0005): a few rows per facet from an
+    index, where summing the tallies grew with the archive."""
+    shown, limits = [], []
+    for name in facets:
+        rows = f"SELECT facet, value, utterances FROM search_archive_total WHERE facet = '{name}'"  # noqa: S608
+        if FACETS_BY_NAME[name].shows_all:
+            shown.append(f"UNION ALL ({rows})")
+        else:
+            shown.append(f"UNION ALL ({rows} ORDER BY utterances DESC, value LIMIT %s)")
+            limits.append(FACET_SIZE)
+    lookups, slugs, names = _name_lookups(facets)
+    sql = f"""
+        SELECT shown.facet, COALESCE({slugs}shown.value), COALESCE({names}), shown.n
+        FROM (
+            SELECT NULL AS facet, value, utterances AS n FROM search_archive_total WHERE facet = 'total'
+            {" ".join(shown)}
+        ) AS shown{lookups}
+    """  # noqa: S608 - only the registry's facet names and tables are interpolated
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, limits)
+        return _collected(cursor.fetchall(), facets=facets, languages={})
+
+
+def _name_lookups(facets: list[str]) -> tuple[str, str, str]:
+    """The joins that name the values shown of facets counted by id (company, speaker), and the
+    columns they give: a lookup per value shown, never a join of every company or speaker."""
+    named = [FACETS_BY_NAME[name] for name in facets if FACETS_BY_NAME[name].model is not None]
+    lookups = "".join(
+        f"""
+        LEFT JOIN LATERAL (
+            SELECT slug, name FROM {facet.model._meta.db_table}
+            WHERE id = CASE WHEN shown.facet = '{facet.name}' THEN shown.value::bigint END
+        ) AS {facet.name}_named ON true"""  # noqa: S608
+        for facet in named
+    )
+    slugs = "".join(f"{facet.name}_named.slug, " for facet in named)
+    names = ", ".join(f"{facet.name}_named.name" for facet in named) or "NULL"
+    return lookups, slugs, names
+
+
+def _collected(rows: list[tuple], *, facets: list[str], languages: dict) -> dict:
+    """The counts' rows (facet or NULL for the total, value, name, count, per-language counts) as
+    grouped_counts returns them."""
     result: dict = {name: [] for name in facets}
     result["total"] = 0
     for facet, value, label, count, *language_counts in rows:

@@ -2,8 +2,9 @@
 
 A facet is a column that paragraphs (calls_utterance) and the per-call tallies
 (search_utterancetally) both carry, so one filter narrows either and one GROUP BY counts either.
-Adding a facet is one entry below, its column on both tables (a migration), and its heading's
-translation; tests/search/test_registry.py checks the columns.
+Adding a facet is one entry below, its column on both tables and in the archive totals' triggers
+(a migration: search/migrations/0005), and its heading's translation; tests/search/test_registry.py
+checks the columns, tests/search/test_archive_totals.py the totals.
 """
 
 from __future__ import annotations
