@@ -197,21 +197,20 @@ class _Counter:
 def sample_rate(matches: QuerySet) -> int | None:
     """The sample to estimate `matches`' counts from, or None when they are few enough to count.
 
-    The sparsest sample first (a count over a 256th of the matches), then the denser ones while
-    their matches fit SAMPLE_BUDGET: each count reads only its own partial index's entries.
+    One count, over the sparsest sample (a 256th of the matches, read from its own partial index),
+    says about how many matches there are; the densest sample whose share of them fits
+    SAMPLE_BUDGET is then chosen without counting it too (a second count cost as much as the
+    estimate itself). Near EXACT_LIMIT the sparse count is rough, which only moves the line
+    between counting exactly and estimating a little: either answer is labelled as what it is.
     """
-    sparsest_first = sorted(SAMPLE_RATES, reverse=True)
-    chosen = None
-    for rate, denser in zip(sparsest_first, [*sparsest_first[1:], None], strict=True):
-        sampled = matches.filter(InSample(rate)).count()
-        if sampled * rate <= EXACT_LIMIT:
-            return None  # few enough to count every match
-        if sampled > SAMPLE_BUDGET:
-            return chosen or rate
-        chosen = rate
-        if denser is not None and sampled * rate / denser > SAMPLE_BUDGET:
-            return rate  # the denser sample would hold more matches than the budget
-    return chosen
+    sparsest = max(SAMPLE_RATES)
+    matched = matches.filter(InSample(sparsest)).count() * sparsest
+    if matched <= EXACT_LIMIT:
+        return None  # few enough to count every match
+    for rate in sorted(SAMPLE_RATES):
+        if matched / rate <= SAMPLE_BUDGET:
+            return rate
+    return sparsest
 
 
 def _counted(
