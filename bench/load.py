@@ -10,7 +10,7 @@ sends a fixed mix: searches (words, phrases, Chinese, exclusions), a facet picke
 the JSON API, company pages, whole calls and single exchanges. Meanwhile `manage.py ingest` stores
 corpus files, one after another, under companies of their own. Each level runs twice: with every
 client sending its next request as soon as it is answered (the most the machine serves), then
-with the clients together paced at --paced-share of that most (the machine busy, not overrun).
+with the clients together paced at --paced-shares of that rate (the machine busy, not overrun).
 It prints, per level: clients, pace, requests, errors (no answer), 5xx, p50, p95, requests per
 second, and p50/p95 per kind of request.
 """
@@ -143,42 +143,65 @@ def start_gunicorn(environment: dict, port: int, workers: int, threads: int) -> 
 
 
 class Importer(threading.Thread):
-    """Imports corpus files one by one (each a `manage.py ingest`) until told to stop."""
+    """Imports corpus files one after another in one process, as `manage.py ingest` over a folder
+    would, until told to stop. One process: an `ingest` started per file spent a second of CPU on
+    starting Python and Django for a tenth of a second of importing."""
 
     def __init__(self, environment: dict):
         super().__init__(daemon=True)
         self.environment = environment
         self.stopping = threading.Event()
         self.files = self.failed = 0
+        self.process: subprocess.Popen | None = None
 
     def run(self):
-        files = sorted(p for p in CORPUS.glob("*.txt") if "_q4_" not in p.name)
-        stamp = int(time.time()) % 100000
-        for number, path in enumerate(files):
-            if self.stopping.is_set():
-                return
-            # A company and period of its own: the benchmark's copies share the corpus's tickers.
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "ingest",
-                    str(path),
-                    "--company",
-                    f"Loadtest {stamp} {number}",
-                    "--ticker",
-                    f"L{stamp}{number}",
-                    "--year",
-                    "2031",
-                    "--quarter",
-                    "1",
-                ],
-                cwd=ROOT,
-                env=self.environment,
-                capture_output=True,
-            )
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--import-worker"],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for line in self.process.stdout:
             self.files += 1
-            self.failed += result.returncode != 0
+            self.failed += line.strip() != "ok"
+
+    def stop(self):
+        self.stopping.set()
+        if self.process is not None:
+            self.process.terminate()  # mid-call at worst: that call's transaction rolls back
+            self.process.wait(timeout=60)
+
+
+def import_worker() -> None:
+    """The importer's process: each corpus file through `ingest`, under a company and period of its
+    own (the benchmark's copies share the corpus's tickers); prints "ok" or "failed" per file."""
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    files = sorted(p for p in CORPUS.glob("*.txt") if "_q4_" not in p.name)
+    stamp = int(time.time()) % 100000
+    quiet = open(os.devnull, "w")  # noqa: SIM115 - closed with the process
+    for number, path in enumerate(files):
+        try:
+            call_command(
+                "ingest",
+                str(path),
+                company=f"Loadtest {stamp} {number}",
+                ticker=f"L{stamp}{number}",
+                year=2031,
+                quarter=1,
+                verbosity=0,
+                stdout=quiet,
+                stderr=quiet,
+            )
+            print("ok", flush=True)
+        except (CommandError, SystemExit):
+            print("failed", flush=True)
 
 
 def run_level(
@@ -198,6 +221,7 @@ def run_level(
     latencies: list[float] = []
     by_kind: dict[str, list[float]] = {}
     counts = {"requests": 0, "errors": 0, "5xx": 0}
+    failures: dict[str, int] = {}  # what each error was: an exception's name, or status and kind
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -217,15 +241,24 @@ def run_level(
             else:
                 started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Host": HOST})
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
+                status = _get(connection, path)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed the kept-alive connection while this client was idle (gunicorn
+                # keeps one open for 2 s): a browser sends the request again on a new one.
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+                try:
+                    status = _get(connection, path)
+                except (OSError, http.client.HTTPException) as error:
+                    status = type(error).__name__
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
+            if isinstance(status, str):
                 connection.close()
                 connection = http.client.HTTPConnection(HOST, port, timeout=30)
                 with lock:
                     counts["errors"] += 1
+                    failures[status] = failures.get(status, 0) + 1
                 continue
             elapsed = time.perf_counter() - started
             with lock:
@@ -235,6 +268,8 @@ def run_level(
                     counts["5xx"] += 1
                 elif status >= 400:
                     counts["errors"] += 1
+                if status >= 400:
+                    failures[f"{status} {kind(path)}"] = failures.get(f"{status} {kind(path)}", 0) + 1
         connection.close()
 
     started = time.monotonic()
@@ -252,7 +287,15 @@ def run_level(
         "rps": len(latencies) / wall,
         "rate": rate,
         "by_kind": by_kind,
+        "failures": failures,
     }
+
+
+def _get(connection: http.client.HTTPConnection, path: str) -> int:
+    connection.request("GET", path, headers={"Host": HOST})
+    response = connection.getresponse()
+    response.read()
+    return response.status
 
 
 def kind(path: str) -> str:
@@ -278,14 +321,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-import", action="store_true", help="no import running meanwhile")
+    parser.add_argument("--import-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--paced-share",
+        "--paced-shares",
         type=float,
-        default=0.7,
-        help="after the levels as fast as answered, the same client counts paced at this share of"
-        " the most requests per second the server answered (0: skip)",
+        nargs="*",
+        default=[0.7, 0.4],
+        help="after each client count as fast as answered, the same count paced at these shares of"
+        " the requests per second it was answered at (none: skip)",
     )
     args = parser.parse_args()
+    if args.import_worker:
+        import_worker()
+        return
 
     setup_django(os.environ.get("BENCH_DATABASE_URL"))
     build(args.utterances, 0.3)
@@ -306,15 +354,16 @@ def main() -> None:
         if not args.no_import:
             importer.start()
         rows = [run_level(args.port, paths, n, args.seconds, args.max_requests) for n in args.clients]
-        if args.paced_share > 0:
-            # What readers see when the server is busy but not overrun: the same clients, paced.
-            rate = args.paced_share * max(row["rps"] for row in rows)
-            rows += [
-                run_level(args.port, paths, n, args.seconds, args.max_requests, rate=rate)
-                for n in args.clients
-            ]
+        # What readers see when the server is busy but not overrun: the same clients, paced at
+        # shares of what they were answered at.
+        most = {row["clients"]: row["rps"] for row in rows}
+        rows += [
+            run_level(args.port, paths, n, args.seconds, args.max_requests, rate=share * most[n])
+            for n in args.clients
+            for share in args.paced_shares
+        ]
     finally:
-        importer.stopping.set()
+        importer.stop()
         server.terminate()
         server.wait(timeout=30)
         if importer.is_alive():
@@ -338,6 +387,14 @@ def main() -> None:
         " server answers);\notherwise the clients together send that many requests per second, timed"
         " from when each was due."
     )
+    failures: dict[str, int] = {}
+    for row in rows:
+        for name, count in row["failures"].items():
+            failures[name] = failures.get(name, 0) + count
+    if failures:
+        print("\nerrors and 5xx, all levels together:")
+        for name, count in sorted(failures.items(), key=lambda item: -item[1]):
+            print(f"  {count:>6}  {name}")
     print("\nby kind of request, all levels together (the slowest first):")
     kinds: dict[str, list[float]] = {}
     for row in rows:
