@@ -1,7 +1,7 @@
 """A request's search parameters as the search page reads them, for the tools built on its results.
 
-The same forms and the same facet semantics as search/views.py's `_run_search`: invalid parameters
-are reported and left out, and a facet given only unknown values matches nothing.
+The same forms and the same facet semantics as the search page (search.filters.bound_search):
+invalid parameters are reported and left out, and a facet given only unknown values matches nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from calls.models import Utterance
 from search.facets import carried_params
-from search.filters import SearchForm, UtteranceFilter
+from search.filters import SearchForm, UtteranceFilter, bound_search
 from search.queries import TextQuery
 
 
@@ -60,13 +60,7 @@ class Search:
 
 def read_search(params) -> Search:
     """The search a query string describes (request.GET)."""
-    form = SearchForm(params)
-    filterset = UtteranceFilter(params)
-    errors = []
-    for bound in (form, filterset.form):
-        if not bound.is_valid():
-            errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
-    errors += filterset.form.rejected_messages()
+    form, filterset, errors = bound_search(params)
     cleaned = form.cleaned_data
     query = cleaned.get("q") or ""
     langs = set(cleaned.get("lang") or [])

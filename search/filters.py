@@ -280,3 +280,17 @@ class SearchForm(forms.Form):
     exact = forms.BooleanField(required=False)
     # Paragraphs (the default) or the calls they are in, each with how many match.
     group = forms.ChoiceField(choices=[("call", _("Calls"))], required=False)
+
+
+def bound_search(params) -> tuple[SearchForm, UtteranceFilter, list[str]]:
+    """The search form and the filter set bound to a query string (request.GET), validated, and
+    the messages of what they could not use: invalid parameters are reported and left out, and
+    unknown facet values reported while the facet's valid values still apply."""
+    form = SearchForm(params)
+    filterset = UtteranceFilter(params)
+    errors = []
+    for bound in (form, filterset.form):
+        if not bound.is_valid():
+            errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
+    errors += filterset.form.rejected_messages()
+    return form, filterset, errors

@@ -7,7 +7,7 @@ from search.allvalues import LONG_FACETS, all_values
 from search.chips import active_chips, clear_all_url, grouped_summary
 from search.counting import FACET_SIZE
 from search.facets import FACET_TITLES, carried_params, facet_links, numbered_pager, pager, without
-from search.filters import SearchForm, UtteranceFilter
+from search.filters import SearchForm, UtteranceFilter, bound_search
 from search.grouping import CALLS_PER_PAGE, calls_matching
 from search.queries import SearchResult, search_utterances
 from search.suggest import company_named
@@ -15,15 +15,8 @@ from search.zero import why_nothing
 
 
 def _run_search(request) -> tuple[SearchResult, SearchForm, UtteranceFilter, list[str]]:
-    form = SearchForm(request.GET)
-    filterset = UtteranceFilter(request.GET)
-    errors = []
     # Invalid parameters are reported and left out; the rest of the search still runs.
-    for bound in (form, filterset.form):
-        if not bound.is_valid():
-            errors += [f"{name}: {' '.join(messages)}" for name, messages in bound.errors.items()]
-    # Unknown facet values are reported too; the facet's valid values still apply.
-    errors += filterset.form.rejected_messages()
+    form, filterset, errors = bound_search(request.GET)
     params = form.cleaned_data
     result = search_utterances(
         filterset=filterset,
