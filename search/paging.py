@@ -3,11 +3,11 @@ in blocks of pages (search/cache.py).
 
 Ranking scores every match it is given, so over a large result set it starts from the paragraphs
 that repeat every word of the query (search.textquery.repeating, an index lookup): ts_rank grows with how
-often a query's words occur, so for a one-word query every paragraph saying it at least 8 times
+often a query's words occur, so for a one-word query every paragraph saying it at least 16 times
 outranks every paragraph saying it fewer times, and the top of that tier is the exact top of all
 matches as long as the tier fills the page. For several words it is an approximation, measured as
 recall@20 against ranking every match (bench/search.py). A tier that cannot fill the page falls
-back to the next (4, then 2 times), then to every match.
+back to the next (8, 4, then 2 times), then to every match.
 """
 
 from __future__ import annotations

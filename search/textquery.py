@@ -14,8 +14,8 @@ from config.routers import read_connection
 
 __all__ = ["MAX_QUERY_CHARS", "REPEAT_TIERS", "TextQuery", "repeating", "trimmed_query"]
 
-# The tiers of search/migrations/0003's callvault_repeated_lexemes: "lexeme~2", "lexeme~4", "lexeme~8".
-REPEAT_TIERS = (2, 4, 8)
+# The tiers of callvault_repeated_lexemes (search/migrations/0003, 0006): "lexeme~2" ... "lexeme~16".
+REPEAT_TIERS = (2, 4, 8, 16)
 # A lexeme in tsquery's text form: quoted, with '' and backslash escapes kept as they are.
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 

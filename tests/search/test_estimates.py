@@ -158,6 +158,11 @@ class BoundedRankingTests(TestCase):
             )
             tiers = cursor.fetchone()[0]
         self.assertEqual(tiers, "'margin~2' 'margin~4' 'revenu~2'")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT callvault_repeated_lexemes(to_tsvector('english', %s))::text", ["Cost " * 16]
+            )
+            self.assertEqual(cursor.fetchone()[0], "'cost~16' 'cost~2' 'cost~4' 'cost~8'")
 
     def test_one_word_ranked_from_the_tiers_is_the_exact_order(self):
         # For a single word ts_rank grows with its occurrences: the tiers' top is the true top.
