@@ -131,6 +131,27 @@ class EstimateTests(TestCase):
         self.assertTrue(data["total_is_exact"])
         self.assertTrue(all(data["counts_are_exact"].values()))
 
+    def test_the_sample_is_chosen_from_one_count_over_the_sparsest(self):
+        matches = Utterance.objects.all()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FILTER (WHERE mod(id, 256) = 0) * 256 FROM calls_utterance")
+            (about,) = cursor.fetchone()
+        self.assertGreater(about, 160)  # enough to be estimated below, from either sample
+        cases = [
+            ({"EXACT_LIMIT": about}, None),  # about as many as may be counted: counted
+            ({"SAMPLE_BUDGET": about // 16}, 16),  # the denser sample fits the budget
+            ({"SAMPLE_BUDGET": about // 16 - 1}, 256),  # it would not: the sparser
+        ]
+        for overrides, rate in cases:
+            with self.subTest(**overrides):
+                with (
+                    lowered(**({"SAMPLE_RATES": (16, 256), "EXACT_LIMIT": 10} | overrides)),
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    self.assertEqual(counting.sample_rate(matches), rate)
+                self.assertEqual(len(queries), 1)
+                self.assertIn('mod("calls_utterance"."id", 256) = 0', queries[0]["sql"])
+
     def test_the_sample_predicate_is_the_partial_indexes_word_for_word(self):
         with connection.cursor() as cursor:
             cursor.execute(
