@@ -73,6 +73,12 @@ def search_utterances(
             state=state,
             bounded=filterset.qs if total > RANK_LIMIT else None,
         )
+        if not ids and page > 1 and not counts.is_exact("total"):
+            # The estimate overshot and this page lies past the last real one: count exactly,
+            # then show the last page there is.
+            return search_utterances(
+                filterset=filterset, query=query, langs=langs, sort=sort, page=page, exact=True
+            )
     return SearchResult(
         query=query,
         total=total,
