@@ -2,7 +2,8 @@
 
 The same counts as search/counting.py's, over the same filter set and ignoring the facet's own
 selection, but for every value: one GROUP BY over the matches (over the per-call tallies without a
-query), then the names of the values found, two queries in all.
+query; the archive's kept totals without a query or another filter), then the names of the values
+found, two queries in all.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 
 from calls.models import Utterance
+from search.counting import archive_values
 from search.models import UtteranceTally
 from search.registry import FACETS_BY_NAME
 from search.results import FacetValue
@@ -23,18 +25,23 @@ def all_values(filterset, *, name: str, query: str, langs: set[str]) -> list[Fac
     """Every value of facet `name` among the search's matches, largest count first."""
     facet = FACETS_BY_NAME[name]
     text_query = TextQuery.parse(query, translations="zh" in langs)
-    if text_query is None:
-        base, count = UtteranceTally.objects.all(), Sum("utterances")
+    others = {other: values for other, values in filterset.selections().items() if other != name}
+    if text_query is None and not any(others.values()):
+        # The whole archive: its totals are kept per facet value (search/migrations/0005).
+        rows = archive_values(name)
     else:
-        base, count = Utterance.objects.filter(text_query.condition(langs)), Count("pk")
-    rows = list(
-        filterset.filter_queryset(base, skip=name)
-        .order_by()
-        .filter(**{f"{facet.column}__isnull": False})
-        .values_list(facet.column)
-        .annotate(n=count)
-        .order_by("-n", facet.column)
-    )
+        if text_query is None:
+            base, count = UtteranceTally.objects.all(), Sum("utterances")
+        else:
+            base, count = Utterance.objects.filter(text_query.condition(langs)), Count("pk")
+        rows = list(
+            filterset.filter_queryset(base, skip=name)
+            .order_by()
+            .filter(**{f"{facet.column}__isnull": False})
+            .values_list(facet.column)
+            .annotate(n=count)
+            .order_by("-n", facet.column)
+        )
     selected = filterset.selected(name)
     if facet.model is None:
         labelled = [(str(value), facet.label(str(value)), n) for value, n in rows]

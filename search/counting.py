@@ -365,6 +365,20 @@ def archive_counts(facets: list[str]) -> dict:
         return _collected(cursor.fetchall(), facets=facets, languages={})
 
 
+def archive_values(name: str) -> list[tuple[int | str, int]]:
+    """Every value of facet `name` over the whole archive with its paragraphs, largest first (ties
+    in the column's own order), from the totals kept as tallies are written."""
+    facet = FACETS_BY_NAME[name]
+    typed = int if facet.model is not None or facet.bounds else str
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT value, utterances FROM search_archive_total WHERE facet = %s AND utterances > 0",
+            [name],
+        )
+        rows = [(typed(value), count) for value, count in cursor.fetchall()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
 def _name_lookups(facets: list[str]) -> tuple[str, str, str]:
     """The joins that name the values shown of facets counted by id (company, speaker), and the
     columns they give: a lookup per value shown, never a join of every company or speaker."""

@@ -6,12 +6,15 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
+from django.http import QueryDict
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
 from calls.models import Call, Company, Speaker
+from search.allvalues import all_values
 from search.cache import forget_all
 from search.counting import FACET_SIZE
+from search.filters import UtteranceFilter
 from search.registry import FACETS
 from tests.archive import SAMPLES, import_archive, ingest
 
@@ -127,3 +130,37 @@ class ArchiveTotalsTruncateTests(TransactionTestCase):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_utterancetally")
         self.assertEqual(kept(), {})
+
+
+class EveryValueTests(TestCase):
+    """The page of every value of a long facet reads the kept totals when nothing narrows it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def values(self, name: str, query_string: str = "") -> dict[str, int]:
+        filterset = UtteranceFilter(QueryDict(query_string))
+        filterset.form.is_valid()
+        return {v.value: v.count for v in all_values(filterset, name=name, query="", langs=set())}
+
+    def test_the_whole_archive_s_values_are_its_totals_in_two_queries(self):
+        totals = counted()
+        for name, model in (("speaker", Speaker), ("company", Company)):
+            slugs = dict(model.objects.values_list("pk", "slug"))
+            with self.subTest(facet=name), CaptureQueriesContext(connection) as queries:
+                shown = self.values(name)
+            self.assertEqual(shown, {slugs[int(pk)]: n for pk, n in totals[name].items()})
+            self.assertEqual(len(queries), 2)
+            self.assertIn("search_archive_total", queries[0]["sql"])
+
+    def test_another_filter_counts_its_own_values(self):
+        year = Call.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
+        shown = self.values("speaker", f"year={year}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.slug, count(*) FROM calls_utterance u JOIN calls_speaker s ON s.id = u.speaker_id"
+                " WHERE u.fiscal_year = %s GROUP BY s.slug",
+                [year],
+            )
+            self.assertEqual(shown, dict(cursor.fetchall()))
