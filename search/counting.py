@@ -250,7 +250,10 @@ def _counted(
             )
         )
     for name in in_use:
-        if name in missing:
+        if name in missing and text_query is None and in_use == [name]:
+            # Its own counts ignore its selection, the only filter: the whole archive's, kept.
+            counted[name] = archive_counts([name])[name]
+        elif name in missing:
             own = counter.grouped(
                 filterset.filter_queryset(base, skip=name),
                 facets=[name],

@@ -164,3 +164,23 @@ class EveryValueTests(TestCase):
                 [year],
             )
             self.assertEqual(shown, dict(cursor.fetchall()))
+
+
+class OneFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+
+    def test_the_one_facet_in_use_counts_its_values_from_the_kept_totals(self):
+        company = Company.objects.order_by("slug").first()
+        forget_all()
+        with CaptureQueriesContext(connection) as queries:
+            data = self.client.get("/api/search/", {"company": company.slug}).json()
+        sqls = [q["sql"] for q in queries.captured_queries]
+        # The other facets over the company's tallies; the company facet itself over the archive.
+        self.assertEqual(len([sql for sql in sqls if "search_archive_total" in sql]), 1)
+        self.assertEqual(len([sql for sql in sqls if "search_utterancetally" in sql]), 1)
+        slugs = dict(Company.objects.values_list("pk", "slug"))
+        expected = {slugs[int(pk)]: n for pk, n in counted()["company"].items()}
+        self.assertEqual({v["value"]: v["count"] for v in data["facets"]["company"]}, expected)
+        self.assertEqual(data["total"], counted()["company"][str(company.pk)])
