@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import os
 import random
 import statistics
@@ -186,7 +187,8 @@ def import_worker() -> None:
     files = sorted(p for p in CORPUS.glob("*.txt") if "_q4_" not in p.name)
     stamp = int(time.time()) % 100000
     quiet = open(os.devnull, "w")  # noqa: SIM115 - closed with the process
-    for number, path in enumerate(files):
+    # Round after round, until stopped: the import runs through every level, however long.
+    for number, path in enumerate(itertools.chain.from_iterable(itertools.repeat(files))):
         try:
             call_command(
                 "ingest",
