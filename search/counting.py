@@ -319,14 +319,11 @@ def grouped_counts(
     # Each facet's values shown, from the grouped rows: its largest FACET_SIZE (a top-N sort, where
     # ranking every group of every facet sorted tens of thousands of rows), or all of them.
     # Byte order ("C") for ties: the locale's rules cost far more and the values are ids or codes.
-    shown, limits = [], []
-    for name in facets:
-        rows = f"SELECT * FROM grouped WHERE facet = '{name}' AND value IS NOT NULL"  # noqa: S608
-        if FACETS_BY_NAME[name].shows_all:
-            shown.append(f"UNION ALL {rows}")
-        else:
-            shown.append(f'UNION ALL ({rows} ORDER BY n DESC, value COLLATE "C" LIMIT %s)')
-            limits.append(FACET_SIZE)
+    shown, limits = _shown_per_facet(
+        facets,
+        rows="SELECT * FROM grouped WHERE facet = '{name}' AND value IS NOT NULL",
+        order='n DESC, value COLLATE "C"',
+    )
     lookups, slugs, names = _name_lookups(facets)
     sql = f"""
         WITH grouped AS MATERIALIZED (
@@ -347,14 +344,11 @@ def archive_counts(facets: list[str]) -> dict:
     """grouped_counts of the whole archive, with no query and no filter, read from the totals the
     database keeps as tallies are written (search/migrations/0005): a few rows per facet from an
     index, where summing the tallies grew with the archive."""
-    shown, limits = [], []
-    for name in facets:
-        rows = f"SELECT facet, value, utterances FROM search_archive_total WHERE facet = '{name}'"  # noqa: S608
-        if FACETS_BY_NAME[name].shows_all:
-            shown.append(f"UNION ALL ({rows})")
-        else:
-            shown.append(f"UNION ALL ({rows} ORDER BY utterances DESC, value LIMIT %s)")
-            limits.append(FACET_SIZE)
+    shown, limits = _shown_per_facet(
+        facets,
+        rows="SELECT facet, value, utterances FROM search_archive_total WHERE facet = '{name}'",
+        order="utterances DESC, value",  # the column is in byte order ("C") already
+    )
     lookups, slugs, names = _name_lookups(facets)
     sql = f"""
         SELECT shown.facet, COALESCE({slugs}shown.value), COALESCE({names}), shown.n
@@ -380,6 +374,20 @@ def archive_values(name: str) -> list[tuple[int | str, int]]:
         )
         rows = [(typed(value), count) for value, count in cursor.fetchall()]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _shown_per_facet(facets: list[str], *, rows: str, order: str) -> tuple[list[str], list[int]]:
+    """The UNION ALL parts that pick each facet's values shown from `rows` (a SELECT with `{name}`
+    for the facet's name): its largest FACET_SIZE in `order`, or all of them; and the LIMITs' values."""
+    shown, limits = [], []
+    for name in facets:
+        selected = rows.format(name=name)
+        if FACETS_BY_NAME[name].shows_all:
+            shown.append(f"UNION ALL ({selected})")
+        else:
+            shown.append(f"UNION ALL ({selected} ORDER BY {order} LIMIT %s)")
+            limits.append(FACET_SIZE)
+    return shown, limits
 
 
 def _name_lookups(facets: list[str]) -> tuple[str, str, str]:
