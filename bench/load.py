@@ -151,7 +151,6 @@ class Importer(threading.Thread):
     def __init__(self, environment: dict):
         super().__init__(daemon=True)
         self.environment = environment
-        self.stopping = threading.Event()
         self.files = self.failed = 0
         self.process: subprocess.Popen | None = None
 
@@ -169,7 +168,6 @@ class Importer(threading.Thread):
             self.failed += line.strip() != "ok"
 
     def stop(self):
-        self.stopping.set()
         if self.process is not None:
             self.process.terminate()  # mid-call at worst: that call's transaction rolls back
             self.process.wait(timeout=60)
