@@ -7,6 +7,7 @@ tokens of the matching paragraphs with its lexemes), whatever the size of the ca
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from calls.highlight import english_spans, mark_chinese, mark_spans
 from calls.models import Call, Exchange, Role, Speaker, Turn
@@ -155,6 +156,46 @@ def highlight(turns: list[Turn], query: str, matched: dict[int, Matched], *, col
             elif shows_translation and translation and "<mark>" in translation:
                 first = utterance.marked_translation = _first_mark(translation)
     return positions
+
+
+def transcript_key(turns: list[Turn], *, columns: str, has_translation: bool) -> str:
+    """A digest of everything calls/_turn.html and the exchange headings render from `turns`: the
+    key of their cached HTML (the {% cache %} fragment of the reading pages).
+
+    Rendering a long call's turns costs more than fetching them, and a call is read far more often
+    than it changes. Keyed by what is shown rather than by a version to bump, a renamed speaker, a
+    corrected title or a replaced call is a new key, and highlighted paragraphs (`highlight`'s marks)
+    another: nothing is ever shown from an older rendering. Whatever those templates come to show
+    must be added here.
+    """
+    shown = [get_language(), columns, has_translation]
+    for turn in turns:
+        exchange, speaker = turn.exchange, turn.speaker
+        heading = exchange and (exchange.number, exchange.questioner_name, exchange.firm)
+        shown.append(
+            (
+                turn.position,
+                turn.section,
+                turn.role,
+                turn.name,
+                turn.title,
+                turn.firm,
+                speaker.slug if speaker else None,
+                heading and (*heading, exchange.get_absolute_url()),
+            )
+        )
+        for u in turn.utterances.all():
+            shown.append(
+                (
+                    u.position,
+                    u.text,
+                    u.translation,
+                    getattr(u, "is_match", False),
+                    getattr(u, "marked_text", None),
+                    getattr(u, "marked_translation", None),
+                )
+            )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def _first_mark(html: SafeString) -> SafeString:

@@ -159,6 +159,7 @@ def _reading(request, turns: list[Turn], utterances) -> dict:
         "query": query,
         "hit_count": len(matched),
         "first_match": matches[0] if matches else None,
+        "transcript_key": pages.transcript_key(turns, columns=columns, has_translation=has_translation),
         "clear_url": request.path + (f"?view={columns}" if asked else ""),
     }
 

@@ -112,6 +112,14 @@ CACHES = {
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_ENTRIES", 5000))},
     },
+    # Rendered transcripts (calls/pages.py transcript_key), up to ~200 KB each: a hundred per worker
+    # keeps the most read calls without a worker growing past its memory budget.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", 100))},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
