@@ -44,6 +44,21 @@ def remembered(kind: str, version: int, state: dict, compute: Callable[[], T]) -
     return value
 
 
+def recall_lasting(kind: str, states: list[dict]) -> dict[int, object]:
+    """What was kept for each of `states` by keep_lasting, by index in `states`: for values that
+    depend on the state alone, never on the data (a snippet's marks depend on its text and the
+    query), so that they outlast every import."""
+    keys = [_key(kind, None, state) for state in states]
+    found = caches[CACHE_ALIAS].get_many(keys)
+    return {n: found[key] for n, key in enumerate(keys) if key in found}
+
+
+def keep_lasting(kind: str, states: list[dict], values: list) -> None:
+    caches[CACHE_ALIAS].set_many(
+        {_key(kind, None, state): value for state, value in zip(states, values, strict=True)}
+    )
+
+
 def data_version() -> int:
     """The version of the searchable data (search_data_version, kept by triggers); 0 before any.
 
@@ -73,12 +88,12 @@ def without(state: dict, name: str) -> dict:
     return {**state, "filters": {**state["filters"], name: []}}
 
 
-def _key(kind: str, version: int, state: dict) -> str:
+def _key(kind: str, version: int | None, state: dict) -> str:
     # The database's name too: versions are numbered per database, and a process may use two
     # (the benchmark's, a test database). Hashed: the state holds the query as typed.
     scope = {"database": connection.settings_dict["NAME"], "state": state}
     digest = hashlib.sha256(json.dumps(scope, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return f"{kind}:{version}:{digest}"
+    return f"{kind}:{'lasting' if version is None else version}:{digest}"
 
 
 def forget_all() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from calls.models import Utterance
+from search import cache
 from search.highlight import english_spans, mark_chinese, mark_spans
 from search.registry import FACETS, LANGUAGE
 from search.textquery import TextQuery
@@ -68,7 +70,7 @@ def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
             Hit(utterance=row, snippet=escape(row.text), translation=escape(row.translation)) for row in rows
         ]
     # What the query matched, as the call page marks it: a phrase whole, an excluded word never.
-    spans = english_spans([row.text for row in rows], text_query.text, snippets=True)
+    spans = snippet_spans([row.text for row in rows], text_query.text)
     return [
         Hit(
             utterance=row,
@@ -79,6 +81,24 @@ def hits(ids: list[int], text_query: TextQuery | None) -> list[Hit]:
         )
         for row, found in zip(rows, spans, strict=True)
     ]
+
+
+def snippet_spans(texts: list[str], query: str) -> list[list[tuple[int, int]]]:
+    """english_spans(texts, query, snippets=True), remembered per text and query.
+
+    Marking a page's snippets costs PostgreSQL a tokenizing pass over them (10-20 ms), and the same
+    paragraphs come back on the first page of a popular search again and again, also after an
+    import has changed the counts around them. The marks depend on the text and the query alone,
+    so they are kept by those (the text by its digest) whatever the data version.
+    """
+    states = [{"q": query, "text": hashlib.sha256(text.encode()).hexdigest()} for text in texts]
+    spans = cache.recall_lasting("snippet-spans", states)
+    missing = [n for n in range(len(texts)) if n not in spans]
+    if missing:
+        computed = english_spans([texts[n] for n in missing], query, snippets=True)
+        cache.keep_lasting("snippet-spans", [states[n] for n in missing], computed)
+        spans.update(zip(missing, computed, strict=True))
+    return [spans[n] for n in range(len(texts))]
 
 
 def facet_values(counted: dict, filterset, langs: set[str]) -> dict[str, list[FacetValue]]:

@@ -1,3 +1,5 @@
+from urllib.parse import quote, urlencode
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -55,6 +57,7 @@ def search_page(request):
         "grouped": cleaned.get("group") == "call",
         "paragraphs_url": without(params, "group"),
         "calls_url": _with(params, group="call"),
+        "reading_query": _reading_query(result.query, cleaned.get("lang") or []),
     }
     if result.is_estimate:
         # Counts estimated from a sample: search.js swaps in the exact ones from this address (the
@@ -86,6 +89,14 @@ def search_page(request):
         if company is not None:
             context["company_suggestion"] = (company, _with(params, q=None, company=company.slug))
     return render(request, "search/search.html", context)
+
+
+def _reading_query(query: str, langs: list[str]) -> str:
+    """What a hit's link to its call carries, so that the call page marks the same matches (encoded
+    as the template's urlencode filter would, once per page instead of twice per hit)."""
+    if not query:
+        return ""
+    return "?" + urlencode([("q", query), *(("lang", lang) for lang in langs)], safe="/", quote_via=quote)
 
 
 def _with(params, **values) -> str:

@@ -230,11 +230,13 @@ def search(word: str) -> tuple[dict, list, list]:
 
 
 def cached_versions() -> set[int]:
-    """The data versions the search cache's keys carry (`kind:version:digest`, search/cache.py).
+    """The data versions the search cache's keys carry (`kind:version:digest`, search/cache.py),
+    leaving out what is kept whatever the version (`kind:lasting:digest`: a snippet's marks).
 
     Read from the local-memory cache's own dict: the cache has no way to list its keys.
     """
-    return {int(key.rsplit(":", 2)[1]) for key in caches[CACHE_ALIAS]._cache}
+    versions = {key.rsplit(":", 2)[1] for key in caches[CACHE_ALIAS]._cache}
+    return {int(version) for version in versions - {"lasting"}}
 
 
 def version_reads(queries: list) -> int:
