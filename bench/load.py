@@ -90,6 +90,14 @@ def sample_urls(count: int = 20) -> dict:
     }
 
 
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """The resident memory of each of gunicorn's workers (the master's children), in MB."""
+    import psutil  # a dependency of pgserver
+
+    workers = psutil.Process(master_pid).children()
+    return sorted(worker.memory_info().rss / 2**20 for worker in workers)
+
+
 def production_environment(database_url: str) -> dict:
     environment = dict(os.environ)
     environment.update(
@@ -362,6 +370,7 @@ def main() -> None:
             for n in args.clients
             for share in args.paced_shares
         ]
+        workers_mb = worker_memory_mb(server.pid)
     finally:
         importer.stop()
         server.terminate()
@@ -382,6 +391,7 @@ def main() -> None:
             f"{row['clients']:>7} {paced:>9} {row['requests']:>9} {row['errors']:>7} {row['5xx']:>5}"
             f" {row['p50']:>8.0f} {row['p95']:>8.0f} {row['rps']:>7.1f}"
         )
+    print(f"web workers' resident memory after the run: {', '.join(f'{mb:.0f}' for mb in workers_mb)} MB")
     print(
         "paced at '-': each client sends its next request as soon as it is answered (the most the"
         " server answers);\notherwise the clients together send that many requests per second, timed"
