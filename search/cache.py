@@ -4,6 +4,8 @@ do not count a large result set again.
 Every key carries the database's data version (search_data_version, bumped by triggers in the
 same transaction as any change to what results are made of), so a remembered result is only ever
 used for the very data it was computed from; old entries simply stop being asked for and age out.
+The one exception is kept by `keep_lasting`: values that depend on their state alone and on no
+data (a snippet's marks, on its text and the query), under `lasting` in place of a version.
 Only plain values are stored (numbers, strings, ids), never labels in the interface language.
 
 The search state (`search_state`) is what decides a result set, as plain values: with the data
