@@ -92,8 +92,9 @@ def search_page(request):
 
 
 def _reading_query(query: str, langs: list[str]) -> str:
-    """What a hit's link to its call carries, so that the call page marks the same matches (encoded
-    as the template's urlencode filter would, once per page instead of twice per hit)."""
+    """What a link from the results to a call carries (a hit's, a grouped call's), so that the call
+    page marks the same matches (encoded as the template's urlencode filter would, once per page
+    instead of in the template for every link)."""
     if not query:
         return ""
     return "?" + urlencode([("q", query), *(("lang", lang) for lang in langs)], safe="/", quote_via=quote)
