@@ -17,6 +17,7 @@ from calls.services import (
     turn_changed,
     utterances_refresh,
 )
+from calls.textquery import TextQuery, trimmed_query
 
 # Every edit here that changes what a paragraph row copies (its call's company and period, its
 # turn's speaker, role and section) or derives (its Chinese terms, the search's tallies) ends in a
@@ -266,10 +267,7 @@ class UtteranceAdmin(NoStructureEdits, admin.ModelAdmin):
         return obj.text[:100]
 
     def get_search_results(self, request, queryset, search_term):
-        if not search_term:
+        text_query = TextQuery.parse(trimmed_query(search_term))
+        if text_query is None:
             return queryset, False
-        from django.contrib.postgres.search import SearchQuery
-
-        return queryset.filter(
-            search_en=SearchQuery(search_term, search_type="websearch", config="english")
-        ), False
+        return queryset.filter(text_query.condition({"en"})), False

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 
+from calls.markers import Marked
 from calls.querysets import CallQuerySet, CompanyQuerySet, SpeakerQuerySet, UtteranceManager
 
 
@@ -251,8 +252,10 @@ class Utterance(models.Model):
             models.UniqueConstraint(fields=["call", "position"], name="one_utterance_per_position")
         ]
         indexes = [
-            GinIndex(fields=["search_en"], name="utterance_search_en"),
-            GinIndex(fields=["search_zh"], name="utterance_search_zh"),
+            # Over the vectors with the paragraph's role, section and company as marker lexemes
+            # (calls/markers.py): a filter on those narrows the index lookup itself.
+            GinIndex(Marked(models.F("search_en")), name="utterance_marked_en"),
+            GinIndex(Marked(models.F("search_zh")), name="utterance_marked_zh"),
             # Browsing newest first (the default without a query) reads this index and stops at a page.
             models.Index(
                 models.F("fiscal_year").desc(),

@@ -1,4 +1,5 @@
-"""The words typed, read as PostgreSQL queries over the paragraphs' two indexes (search_en, search_zh).
+"""The words typed, read as PostgreSQL queries over the paragraphs' two indexes (over search_en and
+search_zh, with marker lexemes: calls/markers.py).
 
 One reading for every page that matches a query: the search (search/) and the call and exchange
 pages, which count and mark the same paragraphs the search finds. Trimmed by calls.text's one rule.
@@ -12,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField, Search
 from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest
 
+from calls.markers import Marked, Matches
 from calls.text import MAX_QUERY_CHARS, has_cjk, query_terms, trimmed_query
 from config.routers import read_connection
 
@@ -51,13 +53,14 @@ class TextQuery:
             text=text, english=SearchQuery(text, search_type="websearch", config="english"), chinese=chinese
         )
 
-    def condition(self, langs: set[str]) -> Q:
-        """Matches in the languages asked for (both when none is)."""
+    def condition(self, langs: set[str], *, markers: str = "") -> Q:
+        """Matches in the languages asked for (both when none is), through the marked indexes
+        (calls/markers.py); `markers` (marker_query's text): the filters the index narrows by too."""
         condition = Q()
         if not langs or "en" in langs:
-            condition |= Q(search_en=self.english)
+            condition |= Q(Matches(Marked(F("search_en")), self.english, markers=markers))
         if self.chinese is not None and (not langs or "zh" in langs):
-            condition |= Q(search_zh=self.chinese)
+            condition |= Q(Matches(Marked(F("search_zh")), self.chinese, markers=markers))
         return condition if condition else Q(pk__in=[])
 
     def language_conditions(self) -> dict[str, Q]:

@@ -1,0 +1,69 @@
+"""Marker lexemes: a paragraph's role, section and company, written into its indexed vectors, so that
+a filter on them narrows the index lookup itself instead of being tested on every match.
+
+Every GIN index over the paragraphs' vectors (calls/migrations/0005, search/migrations/0008) indexes
+callvault_marked(vector, role, section, company_id): the vector with three lexemes more, such as
+'role analyst', 'section qa' and 'company 12'. A search for "quarter" by analysts asks the index for
+'quarter' & 'role analyst' and reads the analysts' matches only; with the role tested on each row,
+a common word read every match (PostgreSQL's GIN cannot hold a plain column beside the lexemes
+without btree_gin, which the embedded server does not ship).
+
+A marker has a space in it, which no lexeme of the text parser's has, so no word typed can match
+one; and markers have no positions, so for a query without markers `marked @@ q` is `vector @@ q`,
+phrases included. The filters' own column conditions still apply beside them: the markers only
+make the index do the narrowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import BooleanField, F, Func
+
+# The columns callvault_marked writes as markers, with the word each marker starts with.
+MARKED_COLUMNS = {"role": "role", "section": "section", "company_id": "company"}
+
+
+class Marked(Func):
+    """callvault_marked(<vector>, role, section, company_id), word for word the indexes' expression
+    (the planner uses an expression index only for the same expression)."""
+
+    function = "callvault_marked"
+    output_field = SearchVectorField()
+
+    def __init__(self, vector, **extra):
+        super().__init__(vector, *(F(column) for column in MARKED_COLUMNS), **extra)
+
+
+class Matches(Func):
+    """<vector> @@ <query>, with `markers` (marker_query's text) AND-ed to the query when given."""
+
+    output_field = BooleanField()
+
+    def __init__(self, vector, query, *, markers: str = ""):
+        super().__init__(vector, query)
+        self.markers = markers
+
+    def as_sql(self, compiler, connection, **extra_context):
+        vector, vector_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        if not self.markers:
+            return f"{vector} @@ {query}", [*vector_params, *query_params]
+        return f"{vector} @@ ({query} && %s::tsquery)", [*vector_params, *query_params, self.markers]
+
+
+def marker_query(selections: dict[str, Iterable]) -> str:
+    """The tsquery text (for a ::tsquery cast, never a parser) of `selections`, a marked column's
+    values asked for by column: one column's values OR-ed, the columns AND-ed; "" for none."""
+    parts = []
+    for column, values in selections.items():
+        markers = sorted({_quoted(f"{MARKED_COLUMNS[column]} {value}") for value in values})
+        if markers:
+            parts.append("(" + " | ".join(markers) + ")")
+    return " & ".join(parts)
+
+
+def _quoted(lexeme: str) -> str:
+    # tsquery's text form: a quoted lexeme, with its quotes and backslashes escaped.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -1,0 +1,45 @@
+"""The paragraphs' full-text indexes over their vectors with marker lexemes (calls/markers.py): the
+role, section and company as 'role analyst', 'section qa', 'company 12', so that a filter on them
+narrows the index lookup itself. search/migrations/0008 marks the sample and repeated-lexeme indexes
+the same way.
+
+The function is written once here; calls.markers.MARKED_COLUMNS names its columns and words. The
+columns are NOT NULL, so no marker is ever NULL (array_to_tsvector refuses one). Rebuilding the two
+indexes takes about as long as building them (a few minutes per million paragraphs).
+"""
+
+import django.contrib.postgres.indexes
+from django.db import migrations, models
+
+import calls.markers
+
+MARKED = """
+CREATE OR REPLACE FUNCTION callvault_marked(vector tsvector, role text, section text, company bigint)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT vector || array_to_tsvector(ARRAY['role ' || role, 'section ' || section, 'company ' || company])
+$$
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("calls", "0004_call_parts"),
+    ]
+
+    operations = [
+        migrations.RunSQL(MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint)"),
+        migrations.RemoveIndex(model_name="utterance", name="utterance_search_en"),
+        migrations.RemoveIndex(model_name="utterance", name="utterance_search_zh"),
+        migrations.AddIndex(
+            model_name="utterance",
+            index=django.contrib.postgres.indexes.GinIndex(
+                calls.markers.Marked(models.F("search_en")), name="utterance_marked_en"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="utterance",
+            index=django.contrib.postgres.indexes.GinIndex(
+                calls.markers.Marked(models.F("search_zh")), name="utterance_marked_zh"
+            ),
+        ),
+    ]
