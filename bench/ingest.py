@@ -289,7 +289,7 @@ def report_postgres(paragraphs: int) -> None:
         )
         indexes = cursor.fetchall()
     gin = [name for name, is_gin, _unique in indexes if is_gin]
-    searched = {"utterance_search_en", "utterance_search_zh"}  # the two every query reads
+    searched = {"utterance_marked_en", "utterance_marked_zh"}  # the two every query reads
     others = [name for name, is_gin, unique in indexes if not is_gin and not unique]
 
     def drop(names):

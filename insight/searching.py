@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from calls.models import Utterance
 from search.facets import carried_params
@@ -38,8 +38,10 @@ class Search:
 
     def matches(self) -> QuerySet:
         """Every utterance the search finds, unordered."""
-        condition = Q() if self.text_query is None else self.text_query.condition(self.langs)
-        return self.filtered().filter(condition)
+        if self.text_query is None:
+            return self.filtered()
+        markers = self.filterset.markers()
+        return self.filtered().filter(self.text_query.condition(self.langs, markers=markers))
 
     def ordered(self) -> QuerySet:
         """The matches in the search page's order (relevance with a query, else newest first)."""

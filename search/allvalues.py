@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
-from calls.models import Utterance
 from search.counting import archive_values
 from search.models import UtteranceTally
 from search.registry import FACETS_BY_NAME
@@ -31,12 +30,12 @@ def all_values(filterset, *, name: str, query: str, langs: set[str]) -> list[Fac
         rows = archive_values(name)
     else:
         if text_query is None:
-            base, count = UtteranceTally.objects.all(), Sum("utterances")
+            tallies = UtteranceTally.objects.all()
+            matches, count = filterset.filter_queryset(tallies, skip=name), Sum("utterances")
         else:
-            base, count = Utterance.objects.filter(text_query.condition(langs)), Count("pk")
+            matches, count = filterset.matching(text_query, langs, skip=name), Count("pk")
         rows = list(
-            filterset.filter_queryset(base, skip=name)
-            .order_by()
+            matches.order_by()
             .filter(**{f"{facet.column}__isnull": False})
             .values_list(facet.column)
             .annotate(n=count)

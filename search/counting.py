@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, Value
 
-from calls.models import Utterance
 from config.routers import read_connection
 from search.cache import keep, recall, remembered, without
 from search.models import UtteranceTally
@@ -228,10 +227,13 @@ def _counted(
     in_use = [name for name, values in state["filters"].items() if values]
     lang_conditions = text_query.language_conditions() if text_query is not None else {}
     # Without a query every utterance matches: count from the tallies instead of the utterances.
-    if text_query is None:
-        base, weight = UtteranceTally.objects.all(), "utterances"
-    else:
-        base, weight = Utterance.objects.filter(text_query.condition(langs)), None
+    weight = "utterances" if text_query is None else None
+
+    def matches(skip: str = "") -> QuerySet:
+        if text_query is None:
+            return filterset.filter_queryset(UtteranceTally.objects.all(), skip=skip)
+        return filterset.matching(text_query, langs, skip=skip)
+
     counted = {}
     shared = [facet.name for facet in FACETS if facet.name not in in_use and facet.name in missing]
     lang_in_shared_pass = "lang" in missing and not langs and bool(lang_conditions)
@@ -242,7 +244,7 @@ def _counted(
     elif shared or "total" in missing or lang_in_shared_pass or english_only:
         counted.update(
             counter.grouped(
-                filterset.filter_queryset(base),
+                matches(),
                 facets=shared,
                 languages=lang_conditions if lang_in_shared_pass else {},
                 weight=weight,
@@ -255,7 +257,7 @@ def _counted(
             counted[name] = archive_counts([name])[name]
         elif name in missing:
             own = counter.grouped(
-                filterset.filter_queryset(base, skip=name),
+                matches(skip=name),
                 facets=[name],
                 languages={},
                 weight=weight,
@@ -269,7 +271,7 @@ def _counted(
     elif "lang" in missing and text_query is not None and not lang_in_shared_pass:
         # The language facet ignores its own selection: the matches in either language.
         either = counter.grouped(
-            filterset.qs.filter(text_query.condition(set())),
+            filterset.matching(text_query, set()),
             facets=[],
             languages=lang_conditions,
             giving=["lang"],

@@ -10,9 +10,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from calls.markers import MARKED_COLUMNS, marker_query
 from calls.models import Call, Company, Utterance
 from calls.querysets import ticker_alias
 from calls.text import MAX_QUERY_CHARS, trimmed_query
+from calls.textquery import TextQuery
 from search.registry import FACETS, FACETS_BY_NAME, LANGUAGE, Facet
 
 __all__ = ["DATE_FILTERS", "MAX_QUERY_CHARS", "SearchForm", "UtteranceFilter"]
@@ -244,6 +246,29 @@ class UtteranceFilter(django_filters.FilterSet):
         if start or end:
             queryset = held_between(queryset, start=start, end=end)
         return queryset
+
+    def matching(
+        self, text_query: TextQuery | None, langs: set[str], *, skip: str | Iterable[str] = ""
+    ) -> QuerySet:
+        """The paragraphs matching `text_query` in `langs` (every paragraph without one) that pass
+        every filter but `skip`'s. The filters on a marked column (calls/markers.py: role, section,
+        company) narrow the index lookup of the query too, beside their own conditions."""
+        paragraphs = self.queryset.all()
+        if text_query is not None:
+            paragraphs = paragraphs.filter(text_query.condition(langs, markers=self.markers(skip=skip)))
+        return self.filter_queryset(paragraphs, skip=skip)
+
+    def markers(self, *, skip: str | Iterable[str] = "") -> str:
+        """The marker lexemes (calls.markers.marker_query's text) of the valid values asked for of
+        every marked facet but `skip`'s."""
+        self.form.errors  # validates once  # noqa: B018
+        skipped = {skip} if isinstance(skip, str) else set(skip)
+        selections = {}
+        for facet in FACETS:
+            value = self.form.cleaned_data.get(facet.name)
+            if facet.column in MARKED_COLUMNS and facet.name not in skipped and value:
+                selections[facet.column] = [v.pk for v in value] if facet.model is not None else list(value)
+        return marker_query(selections)
 
     def selected(self, name: str) -> set[str]:
         """The filter's valid values asked for, as they are written in the URL (dates in ISO form)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
-from calls.models import Call, Utterance
+from calls.models import Call
 from search.models import UtteranceTally
 from search.textquery import TextQuery
 
@@ -39,17 +39,12 @@ def calls_matching(filterset, *, query: str, langs: set[str], sort: str, page: i
     """
     text_query = TextQuery.parse(query, translations="zh" in langs)
     if text_query is None:
-        base, count = UtteranceTally.objects.all(), Sum("utterances")
+        matches, count = filterset.filter_queryset(UtteranceTally.objects.all()), Sum("utterances")
     else:
-        base, count = Utterance.objects.filter(text_query.condition(langs)), Count("pk")
+        matches, count = filterset.matching(text_query, langs), Count("pk")
     # Period columns are the call's own (every paragraph and tally of a call carries its period),
     # so grouping by them as well keeps one row per call and lets the rows be ordered by period.
-    grouped = (
-        filterset.filter_queryset(base)
-        .order_by()
-        .values("call_id", "fiscal_year", "fiscal_quarter")
-        .annotate(n=count)
-    )
+    grouped = matches.order_by().values("call_id", "fiscal_year", "fiscal_quarter").annotate(n=count)
     total = grouped.count()
     pages = max(1, -(-total // CALLS_PER_PAGE))
     page = min(max(page, 1), pages)

@@ -37,13 +37,15 @@ def page_ids(
     version: int,
     state: dict,
     bounded: QuerySet | None = None,
+    markers: str = "",
 ) -> list[int]:
     """The ids of page `page` of `queryset`'s matches, in order.
 
     Ranked in blocks of pages: ranking every match costs the same for 20 ids as for 200, so the
     next pages come from the cache. Date orders read an index and stop at the page, so they take
     one page at a time. `bounded`: the matches are many; rank from the repeating tiers first,
-    found among `bounded` (the filtered paragraphs, without the text condition).
+    found among `bounded` (the filtered paragraphs, without the text condition) and narrowed by
+    the filters' `markers` in the index (calls.markers.marker_query's text).
     """
     # Ranking every match costs the same for 20 ids as for 200; ranking a tier costs per candidate,
     # and a block of one page is filled from the smallest tier.
@@ -54,7 +56,13 @@ def page_ids(
         version,
         {**state, "sort": sort, "block": block, "per_block": per_block},
         lambda: _block_ids(
-            queryset, text_query, sort=sort, block=block, per_block=per_block, bounded=bounded
+            queryset,
+            text_query,
+            sort=sort,
+            block=block,
+            per_block=per_block,
+            bounded=bounded,
+            markers=markers,
         ),
     )
     start = (page - 1 - block * per_block) * PAGE_SIZE
@@ -69,6 +77,7 @@ def _block_ids(
     block: int,
     per_block: int,
     bounded: QuerySet | None = None,
+    markers: str = "",
 ) -> list[int]:
     """The ids of a block of `per_block` pages of hits, in order."""
     size = PAGE_SIZE * per_block
@@ -78,7 +87,7 @@ def _block_ids(
         return list(ordered.values_list("pk", flat=True)[start:end])
     if bounded is not None:
         for tier in sorted(REPEAT_TIERS, reverse=True):
-            tier_condition = repeating(text_query, tier)
+            tier_condition = repeating(text_query, tier, markers=markers)
             if tier_condition is None:
                 break
             candidates = bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]

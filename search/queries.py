@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Q
 from django.utils.translation import gettext
 
 from search.cache import data_version, search_state
@@ -63,15 +62,15 @@ def search_utterances(
     page = min(max(page, 1), pages)
     ids = []
     if total:
-        matches = filterset.qs.filter(Q() if text_query is None else text_query.condition(langs))
         ids = page_ids(
-            matches,
+            filterset.matching(text_query, langs),
             text_query,
             sort=sort,
             page=page,
             version=version,
             state=state,
             bounded=filterset.qs if total > RANK_LIMIT else None,
+            markers=filterset.markers(),
         )
         if not ids and page > 1 and not counts.is_exact("total"):
             # The estimate overshot and this page lies past the last real one: count exactly,

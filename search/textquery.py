@@ -1,13 +1,16 @@
 """The query as the search reads it: calls.textquery's TextQuery (one reading for the search and the
 call pages), and the repeated-lexeme tiers that bound ranking over a large result set
-(search/paging.py; the indexes of search/migrations/0003, 0004)."""
+(search/paging.py; the indexes of search/migrations/0003, 0004, marked in 0008)."""
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import BooleanField, F, Func, Q
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Cast
 
+from calls.markers import Marked, Matches
 from calls.text import query_terms
 from calls.textquery import MAX_QUERY_CHARS, TextQuery, trimmed_query
 from config.routers import read_connection
@@ -20,28 +23,28 @@ REPEAT_TIERS = (2, 4, 8, 16)
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 
-class RepeatsAll(Func):
-    """callvault_repeated_lexemes(<vector>) @@ <tsquery>: the expression of the indexes
-    utterance_repeated_en/_zh (search/migrations/0003, 0004), which the planner matches word for
-    word."""
+class RepeatedLexemes(Func):
+    """callvault_repeated_lexemes(<vector>): its lexemes said at least 2, 4, 8 and 16 times."""
 
-    output_field = BooleanField()
-
-    def __init__(self, vector, *, tsquery: str):
-        super().__init__(vector)
-        self.tsquery = tsquery
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"callvault_repeated_lexemes({column}) @@ %s::tsquery", [*params, self.tsquery]
+    function = "callvault_repeated_lexemes"
+    output_field = SearchVectorField()
 
 
-def repeating(text_query: TextQuery, tier: int) -> Q | None:
+def _repeats_all(column: str, tsquery: str, markers: str) -> Q:
+    """The marked repeated lexemes of `column` match `tsquery` (text for a ::tsquery cast) and
+    `markers`: word for word the expression of the indexes utterance_repeated_en/_zh
+    (search/migrations/0008)."""
+    query = Cast(Value(tsquery), SearchQueryField())
+    return Q(Matches(Marked(RepeatedLexemes(F(column))), query, markers=markers))
+
+
+def repeating(text_query: TextQuery, tier: int, *, markers: str = "") -> Q | None:
     """Paragraphs that say every word of the query at least `tier` times (an index lookup):
     where the best-ranked matches of a large result set are (search/paging.py). ts_rank grows
     with how often each word occurs, and a paragraph with all of a query's words outranks one
     with some of them (an OR query's too), so the tiers ask for all of them. None when the
-    query has no word to look for (only excluded ones)."""
+    query has no word to look for (only excluded ones). `markers` (calls.markers.marker_query's
+    text): the filters the index narrows the tier by."""
     if tier not in REPEAT_TIERS:
         raise ValueError(f"no repeated-lexeme tier {tier}")
     english, chinese = _positive_lexemes(text_query)
@@ -49,7 +52,7 @@ def repeating(text_query: TextQuery, tier: int) -> Q | None:
     for column, lexemes in (("search_en", english), ("search_zh", chinese)):
         if lexemes:
             tiered = " & ".join(f"'{lexeme}~{tier}'" for lexeme in lexemes)
-            condition |= Q(RepeatsAll(F(column), tsquery=tiered))
+            condition |= _repeats_all(column, tiered, markers)
     return condition or None
 
 

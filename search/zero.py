@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from calls.models import Utterance
 from search.chips import Chip
 from search.facets import without
 from search.filters import DATE_FILTERS
@@ -88,6 +85,5 @@ def why_nothing(filterset, params, *, query: str, langs: set[str], chips: list[C
 
 def _count(filterset, *, query: str, langs: set[str], skip=()) -> int:
     text_query = TextQuery.parse(query, translations="zh" in langs)
-    condition = Q() if text_query is None else text_query.condition(langs)
-    matches = filterset.filter_queryset(Utterance.objects.filter(condition), skip=skip)
+    matches = filterset.matching(text_query, langs, skip=skip)
     return matches.order_by()[:CAP].count()

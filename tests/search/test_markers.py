@@ -1,0 +1,163 @@
+"""Marker lexemes (calls/markers.py): a role, section or company filter narrows the index lookup
+itself, finds exactly what the filter's own column condition finds, and no typed word reaches one."""
+
+from django.db import connection
+from django.http import QueryDict
+from django.test import SimpleTestCase, TestCase
+
+from calls.markers import marker_query
+from calls.models import Company
+from calls.text import query_terms
+from search.cache import forget_all
+from search.counting import InSample
+from search.filters import UtteranceFilter
+from search.textquery import TextQuery, repeating
+from tests.archive import import_archive
+
+MARKERS = "ARRAY['role analyst', 'section qa', 'company 7']"
+
+
+def scalar(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def direct_ids(query: str, **columns) -> set[int]:
+    """The ids PostgreSQL finds with the plain vector and plain column conditions (no markers)."""
+    conditions = "".join(f" AND {column} = ANY(%s)" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM calls_utterance"
+            f" WHERE search_en @@ websearch_to_tsquery('english', %s){conditions}",
+            [query, *columns.values()],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+class MarkerQueryTests(SimpleTestCase):
+    def test_one_columns_values_are_ored_and_the_columns_anded(self):
+        self.assertEqual(
+            marker_query({"role": ["analyst"], "company_id": [40, 12, 12], "section": []}),
+            "('role analyst') & ('company 12' | 'company 40')",
+        )
+        self.assertEqual(marker_query({}), "")
+        self.assertEqual(marker_query({"role": []}), "")
+
+
+class MarkerLexemeTests(TestCase):
+    """What PostgreSQL makes of the markers and of words typed to look like them."""
+
+    def test_quotes_and_backslashes_in_a_value_match_only_that_value(self):
+        odd = "o'brien\\x"
+        marked = "callvault_marked(''::tsvector, %s, 'qa', 1)"
+        asked = marker_query({"role": [odd]})
+        self.assertTrue(scalar(f"SELECT {marked} @@ %s::tsquery", [odd, asked]))
+        self.assertFalse(scalar(f"SELECT {marked} @@ %s::tsquery", ["o'brien", asked]))
+
+    def test_no_typed_words_match_a_marker(self):
+        typed = ["role analyst", '"role analyst"', "'role analyst'", "role", "company 7", "section qa"]
+        for text in typed:
+            with self.subTest(text=text):
+                self.assertFalse(
+                    scalar(
+                        f"SELECT array_to_tsvector({MARKERS}) @@ websearch_to_tsquery('english', %s)",
+                        [text],
+                    )
+                )
+                # The Chinese index's query: a raw to_tsquery of the query's terms (calls.text).
+                terms = query_terms(text)
+                chinese = f"SELECT array_to_tsvector({MARKERS}) @@ to_tsquery('simple', %s)"
+                self.assertFalse(terms and scalar(chinese, [terms]))
+
+    def test_markers_have_no_positions_so_phrases_read_as_before(self):
+        plain = "to_tsvector('english', 'gross margin rose')"
+        marked = f"callvault_marked({plain}, 'analyst', 'qa', 7)"
+        for query in ['"gross margin"', '"margin gross"', "gross -margin", "rose"]:
+            with self.subTest(query=query):
+                tsquery = "websearch_to_tsquery('english', %s)"
+                self.assertEqual(
+                    scalar(f"SELECT {marked} @@ {tsquery}", [query]),
+                    scalar(f"SELECT {plain} @@ {tsquery}", [query]),
+                )
+
+
+class MarkedFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_archive()
+        cls.companies = dict(Company.objects.values_list("slug", "pk"))
+
+    def setUp(self):
+        forget_all()
+
+    def matching_ids(self, query_string: str, *, skip: str = "") -> set[int]:
+        filterset = UtteranceFilter(QueryDict(query_string))
+        text_query = TextQuery.parse(filterset.form.data.get("q", ""))
+        return set(filterset.matching(text_query, set(), skip=skip).values_list("pk", flat=True))
+
+    def test_filtered_matches_equal_the_plain_column_conditions(self):
+        allot, infinera = self.companies["allot"], self.companies["infinera"]
+        cases = [
+            ("q=revenue&role=analyst", "revenue", {"role": ["analyst"]}),
+            ("q=margin&role=analyst&role=executive", "margin", {"role": ["analyst", "executive"]}),
+            ("q=quarter&section=qa", "quarter", {"section": ["qa"]}),
+            ("q=revenue&company=allot&company=infinera", "revenue", {"company_id": [allot, infinera]}),
+            (
+                "q=growth -revenue&company=allot&role=executive&section=prepared",
+                "growth -revenue",
+                {"company_id": [allot], "role": ["executive"], "section": ["prepared"]},
+            ),
+        ]
+        for query_string, query, columns in cases:
+            with self.subTest(query_string):
+                expected = direct_ids(query, **columns)
+                self.assertTrue(expected)
+                self.assertEqual(self.matching_ids(query_string), expected)
+
+    def test_a_skipped_facet_leaves_its_markers_out(self):
+        # A facet's own counts ignore its selection: skipping it must widen the index lookup too.
+        self.assertEqual(
+            self.matching_ids("q=revenue&role=analyst&section=qa", skip="role"),
+            direct_ids("revenue", section=["qa"]),
+        )
+
+    def test_api_totals_and_facets_under_a_role_filter_equal_a_direct_count(self):
+        data = self.client.get("/api/search/", {"q": "revenue", "role": "analyst"}).json()
+        self.assertEqual(data["total"], len(direct_ids("revenue", role=["analyst"])))
+        sections = {v["value"]: v["count"] for v in data["facets"]["section"]}
+        for section, count in sections.items():
+            self.assertEqual(count, len(direct_ids("revenue", role=["analyst"], section=[section])))
+        # The role facet counts every role, its own selection aside.
+        roles = {v["value"]: v["count"] for v in data["facets"]["role"]}
+        self.assertEqual(roles["executive"], len(direct_ids("revenue", role=["executive"])))
+
+    def plan(self, queryset) -> str:
+        """EXPLAIN of `queryset` with sequential scans priced out, as on a large archive."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+    def test_a_role_filter_is_an_index_condition_of_the_text_lookup(self):
+        filterset = UtteranceFilter(QueryDict("q=revenue&role=analyst"))
+        plan = self.plan(filterset.matching(TextQuery.parse("revenue"), set()).values("pk"))
+        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        self.assertIn("utterance_marked_en", plan)
+        self.assertIn("role analyst", index_condition)
+        self.assertIn("revenu", index_condition)
+
+    def test_a_ranking_tier_reads_its_marked_index_with_the_filter(self):
+        markers = marker_query({"role": ["analyst"]})
+        tier = repeating(TextQuery.parse("revenue"), 2, markers=markers)
+        plan = self.plan(UtteranceFilter(QueryDict("")).qs.filter(tier).values("pk"))
+        self.assertIn("utterance_repeated_en", plan)
+        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        self.assertIn("role analyst", index_condition)
+
+    def test_a_sampled_estimate_reads_its_marked_partial_index_with_the_filter(self):
+        filterset = UtteranceFilter(QueryDict("q=revenue&section=qa"))
+        sampled = filterset.matching(TextQuery.parse("revenue"), set()).filter(InSample(16))
+        plan = self.plan(sampled.values("pk"))
+        self.assertIn("utterance_sample_16_en", plan)
+        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        self.assertIn("section qa", index_condition)
