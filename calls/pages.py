@@ -112,7 +112,7 @@ def matching(utterances: QuerySet, text_query, langs: set[str]) -> dict[int, Mat
             ExpressionWrapper(Q(**{column: query}), output_field=BooleanField()) if asked else Value(False)
         )
     rows = (
-        utterances.filter(text_query.condition(langs))
+        utterances.filter(text_query.row_condition(langs))
         .annotate(**flags)
         .order_by()
         .values_list("pk", "matched_english", "matched_chinese")

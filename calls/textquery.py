@@ -56,11 +56,20 @@ class TextQuery:
     def condition(self, langs: set[str], *, markers: str = "") -> Q:
         """Matches in the languages asked for (both when none is), through the marked indexes
         (calls/markers.py); `markers` (marker_query's text): the filters the index narrows by too."""
+        return self._either(langs, lambda column, query: Matches(Marked(F(column)), query, markers=markers))
+
+    def row_condition(self, langs: set[str]) -> Q:
+        """The same matches, for rows already found another way and tested one by one (a call's
+        paragraphs, a ranking tier's candidates): over the plain vectors, which no index reads but
+        which cost less to test than the marked ones, concatenated with their markers per row."""
+        return self._either(langs, lambda column, query: Q(**{column: query}))
+
+    def _either(self, langs: set[str], matches) -> Q:
         condition = Q()
         if not langs or "en" in langs:
-            condition |= Q(Matches(Marked(F("search_en")), self.english, markers=markers))
+            condition |= Q(matches("search_en", self.english))
         if self.chinese is not None and (not langs or "zh" in langs):
-            condition |= Q(Matches(Marked(F("search_zh")), self.chinese, markers=markers))
+            condition |= Q(matches("search_zh", self.chinese))
         return condition if condition else Q(pk__in=[])
 
     def language_conditions(self) -> dict[str, Q]:

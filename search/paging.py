@@ -38,6 +38,7 @@ def page_ids(
     state: dict,
     bounded: QuerySet | None = None,
     markers: str = "",
+    langs: frozenset[str] | set[str] = frozenset(),
 ) -> list[int]:
     """The ids of page `page` of `queryset`'s matches, in order.
 
@@ -45,7 +46,8 @@ def page_ids(
     next pages come from the cache. Date orders read an index and stop at the page, so they take
     one page at a time. `bounded`: the matches are many; rank from the repeating tiers first,
     found among `bounded` (the filtered paragraphs, without the text condition) and narrowed by
-    the filters' `markers` in the index (calls.markers.marker_query's text).
+    the filters' `markers` in the index (calls.markers.marker_query's text), then tested for the
+    query in `langs` one by one.
     """
     # Ranking every match costs the same for 20 ids as for 200; ranking a tier costs per candidate,
     # and a block of one page is filled from the smallest tier.
@@ -63,6 +65,7 @@ def page_ids(
             per_block=per_block,
             bounded=bounded,
             markers=markers,
+            langs=langs,
         ),
     )
     start = (page - 1 - block * per_block) * PAGE_SIZE
@@ -78,6 +81,7 @@ def _block_ids(
     per_block: int,
     bounded: QuerySet | None = None,
     markers: str = "",
+    langs: frozenset[str] | set[str] = frozenset(),
 ) -> list[int]:
     """The ids of a block of `per_block` pages of hits, in order."""
     size = PAGE_SIZE * per_block
@@ -86,12 +90,14 @@ def _block_ids(
         ordered = queryset.order_by(*_period_order(sort or "newest"))
         return list(ordered.values_list("pk", flat=True)[start:end])
     if bounded is not None:
+        # A tier's candidates are tested for the query row by row: the plain vectors cost less.
+        rechecked = bounded.filter(text_query.row_condition(langs))
         for tier in sorted(REPEAT_TIERS, reverse=True):
             tier_condition = repeating(text_query, tier, markers=markers)
             if tier_condition is None:
                 break
             candidates = bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]
-            ids = ranked_ids(queryset.filter(InArray(candidates)), text_query, start=start, end=end)
+            ids = ranked_ids(rechecked.filter(InArray(candidates)), text_query, start=start, end=end)
             if len(ids) == size:
                 return ids
     return ranked_ids(queryset, text_query, start=start, end=end)

@@ -71,6 +71,7 @@ def search_utterances(
             state=state,
             bounded=filterset.qs if total > RANK_LIMIT else None,
             markers=filterset.markers(),
+            langs=langs,
         )
         if not ids and page > 1 and not counts.is_exact("total"):
             # The estimate overshot and this page lies past the last real one: count exactly,

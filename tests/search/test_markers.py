@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.test import SimpleTestCase, TestCase
 
 from calls.markers import marker_query
-from calls.models import Company
+from calls.models import Company, Utterance
 from calls.text import query_terms
 from search.cache import forget_all
 from search.counting import InSample
@@ -114,6 +114,24 @@ class MarkedFilterTests(TestCase):
                 expected = direct_ids(query, **columns)
                 self.assertTrue(expected)
                 self.assertEqual(self.matching_ids(query_string), expected)
+
+    def test_the_row_condition_finds_what_the_index_condition_finds(self):
+        # Rows tested one by one (a call page's, a tier's candidates) use the plain vectors.
+        for query, langs in [
+            ("revenue", set()),
+            ('"gross margin"', set()),
+            ("growth -revenue", {"en"}),
+            ("backlog OR inventory", set()),
+            ("營收", set()),
+            ("營收", {"zh"}),
+            ("margin", {"zh"}),
+        ]:
+            with self.subTest(query=query, langs=langs):
+                text_query = TextQuery.parse(query, translations="zh" in langs)
+                indexed = Utterance.objects.filter(text_query.condition(langs)).values_list("pk", flat=True)
+                rows = Utterance.objects.filter(text_query.row_condition(langs)).values_list("pk", flat=True)
+                self.assertEqual(set(rows), set(indexed))
+                self.assertTrue(set(rows) or query == "margin")
 
     def test_a_skipped_facet_leaves_its_markers_out(self):
         # A facet's own counts ignore its selection: skipping it must widen the index lookup too.
