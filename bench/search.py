@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py                 # build (first run, several minutes) and measure
     .venv/bin/python bench/search.py --rounds 30     # more rounds per query
+    .venv/bin/python bench/search.py --only role     # the bands and steps whose label has "role"
     .venv/bin/python bench/search.py --rebuild       # drop and rebuild the benchmark database
 
 The corpus is ../shared/corpus/motleyfool-json (1,370 real calls, 165k paragraphs), copied under
@@ -246,6 +247,8 @@ def queries() -> list[tuple[str, dict]]:
         ("facets only", {"company": company}),
         ("browse all", {}),
         ("common word, year", {"q": "revenue", "year": "2020"}),
+        ("common word, role", {"q": "quarter", "role": "analyst"}),  # (~50k)
+        ("common, section", {"q": "revenue", "section": "qa"}),
     ]
 
 
@@ -264,7 +267,7 @@ def follow_ups() -> list[tuple[str, dict, dict]]:
     ]
 
 
-def measure(rounds: int) -> None:
+def measure(rounds: int, only: str = "") -> None:
     from django.db import connection
     from django.test import Client
 
@@ -295,6 +298,8 @@ def measure(rounds: int) -> None:
     )
     firsts, errors, recalls = [], [], []
     for label, params in queries():
+        if only not in label:
+            continue
         client.get("/api/search/", params)  # the database's own caches warm, once
         first, _ = _timed(client, params, rounds, before=forget_all)
         page, _ = _timed(client, params, rounds, before=forget_all, url="/search/")
@@ -317,10 +322,11 @@ def measure(rounds: int) -> None:
             + (f"{max(errs):>9.1%}{statistics.median(errs):>6.1%}" if errs else f"{'exact':>9}{'':>6}")
             + (f"{ranked:>8.2f}" if ranked is not None else f"{'':>8}")
         )
-    print(
-        f"\nfirst requests, all queries (API and page): p50 {statistics.median(firsts):.1f} ms,"
-        f" p95 {percentile(firsts, 0.95):.1f} ms"
-    )
+    if firsts:
+        print(
+            f"\nfirst requests, all queries (API and page): p50 {statistics.median(firsts):.1f} ms,"
+            f" p95 {percentile(firsts, 0.95):.1f} ms"
+        )
     if errors:
         print(
             f"estimates: {len(errors)} values shown estimated, error max {max(errors):.1%},"
@@ -337,6 +343,8 @@ def measure(rounds: int) -> None:
         f"\n{'step':<20}{'hits':>10}{'p50':>9}{'p95':>8}{'max':>8}{'queries':>9}"
     )
     for label, before, params in follow_ups():
+        if only not in label:
+            continue
 
         def run_before(before=before):
             forget_all()
@@ -419,6 +427,7 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", default="", help="measure only the bands and steps whose label has this")
     parser.add_argument(
         "--database", default=BENCH_DB, help=f"the benchmark database's name (default {BENCH_DB})"
     )
@@ -428,7 +437,7 @@ def main() -> None:
 
     settings.DEBUG = True  # keeps the query log so the table can show queries per request
     build(args.utterances, args.translated, force=args.rebuild)
-    measure(args.rounds)
+    measure(args.rounds, args.only)
 
 
 if __name__ == "__main__":
