@@ -1,9 +1,11 @@
-"""Marker lexemes: a paragraph's role, section and company, written into its indexed vectors, so that
-a filter on them narrows the index lookup itself instead of being tested on every match.
+"""Marker lexemes: a paragraph's role, section, company, fiscal year and quarter, written into its
+indexed vectors, so that a filter on them narrows the index lookup itself instead of being tested on
+every match.
 
 Every GIN index over the paragraphs' vectors (calls/migrations/0005, search/migrations/0008) indexes
-callvault_marked(vector, role, section, company_id): the vector with three lexemes more, such as
-'role analyst', 'section qa' and 'company 12'. A search for "quarter" by analysts asks the index for
+callvault_marked(vector, role, section, company_id, fiscal_year, fiscal_quarter): the vector with
+five lexemes more, such as 'role analyst', 'section qa', 'company 12', 'year 2020', 'quarter 3'. A
+search for "quarter" by analysts asks the index for
 'quarter' & 'role analyst' and reads the analysts' matches only; with the role tested on each row,
 a common word read every match (PostgreSQL's GIN cannot hold a plain column beside the lexemes
 without btree_gin, which the embedded server does not ship).
@@ -22,11 +24,18 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db.models import BooleanField, F, Func
 
 # The columns callvault_marked writes as markers, with the word each marker starts with.
-MARKED_COLUMNS = {"role": "role", "section": "section", "company_id": "company"}
+MARKED_COLUMNS = {
+    "role": "role",
+    "section": "section",
+    "company_id": "company",
+    "fiscal_year": "year",
+    "fiscal_quarter": "quarter",
+}
 
 
 class Marked(Func):
-    """callvault_marked(<vector>, role, section, company_id), word for word the indexes' expression
+    """callvault_marked(<vector>, role, section, company_id, fiscal_year, fiscal_quarter), word for
+    word the indexes' expression
     (the planner uses an expression index only for the same expression)."""
 
     function = "callvault_marked"

@@ -252,7 +252,7 @@ class Utterance(models.Model):
             models.UniqueConstraint(fields=["call", "position"], name="one_utterance_per_position")
         ]
         indexes = [
-            # Over the vectors with the paragraph's role, section and company as marker lexemes
+            # Over the vectors with the paragraph's role, section, company, year and quarter as markers
             # (calls/markers.py): a filter on those narrows the index lookup itself.
             GinIndex(Marked(models.F("search_en")), name="utterance_marked_en"),
             GinIndex(Marked(models.F("search_zh")), name="utterance_marked_zh"),

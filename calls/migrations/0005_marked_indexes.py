@@ -1,6 +1,6 @@
 """The paragraphs' full-text indexes over their vectors with marker lexemes (calls/markers.py): the
-role, section and company as 'role analyst', 'section qa', 'company 12', so that a filter on them
-narrows the index lookup itself. search/migrations/0008 marks the sample and repeated-lexeme indexes
+role, section, company, fiscal year and quarter as 'role analyst', 'section qa', 'company 12',
+'year 2020', 'quarter 3', so that a filter on them narrows the index lookup itself. search/migrations/0008 marks the sample and repeated-lexeme indexes
 the same way.
 
 The function is written once here; calls.markers.MARKED_COLUMNS names its columns and words. The
@@ -14,9 +14,12 @@ from django.db import migrations, models
 import calls.markers
 
 MARKED = """
-CREATE OR REPLACE FUNCTION callvault_marked(vector tsvector, role text, section text, company bigint)
-RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT vector || array_to_tsvector(ARRAY['role ' || role, 'section ' || section, 'company ' || company])
+CREATE OR REPLACE FUNCTION callvault_marked(
+    vector tsvector, role text, section text, company bigint, year smallint, quarter smallint
+) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT vector || array_to_tsvector(ARRAY[
+        'role ' || role, 'section ' || section, 'company ' || company, 'year ' || year, 'quarter ' || quarter
+    ])
 $$
 """
 
@@ -27,7 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint)"),
+        migrations.RunSQL(MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint, smallint, smallint)"),
         migrations.RemoveIndex(model_name="utterance", name="utterance_search_en"),
         migrations.RemoveIndex(model_name="utterance", name="utterance_search_zh"),
         migrations.AddIndex(

@@ -1,6 +1,6 @@
 """The sample and repeated-lexeme indexes (0003, 0004) over the vectors with marker lexemes
-(calls/markers.py, calls/migrations/0005), as the full-text indexes are: a role, section or company
-filter narrows the sampled estimate and the ranking tiers through the index, where each of their
+(calls/markers.py, calls/migrations/0005), as the full-text indexes are: a role, section, company,
+year or quarter filter narrows the sampled estimate and the ranking tiers through the index, where each of their
 candidates was read to test it (a common word's tier read 50,000 rows to keep 1,500 analysts').
 
 Each index is dropped and built again over the new expression, in the migration's transaction.
@@ -13,7 +13,7 @@ COLUMNS = (("search_en", "en"), ("search_zh", "zh"))
 
 
 def marked(vector: str) -> str:
-    return f"callvault_marked({vector}, role, section, company_id)"
+    return f"callvault_marked({vector}, role, section, company_id, fiscal_year, fiscal_quarter)"
 
 
 def rebuilt(name: str, definition: str, former: str) -> migrations.RunSQL:

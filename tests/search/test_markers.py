@@ -1,5 +1,8 @@
-"""Marker lexemes (calls/markers.py): a role, section or company filter narrows the index lookup
-itself, finds exactly what the filter's own column condition finds, and no typed word reaches one."""
+"""Marker lexemes (calls/markers.py): a role, section, company, year or quarter filter narrows the
+index lookup itself, finds exactly what the filter's own column condition finds, and no typed word
+reaches one."""
+
+from collections import Counter
 
 from django.db import connection
 from django.http import QueryDict
@@ -14,7 +17,7 @@ from search.filters import UtteranceFilter
 from search.textquery import TextQuery, repeating
 from tests.archive import import_archive
 
-MARKERS = "ARRAY['role analyst', 'section qa', 'company 7']"
+MARKERS = "ARRAY['role analyst', 'section qa', 'company 7', 'year 2020', 'quarter 3']"
 
 
 def scalar(sql: str, params=()):
@@ -50,13 +53,13 @@ class MarkerLexemeTests(TestCase):
 
     def test_quotes_and_backslashes_in_a_value_match_only_that_value(self):
         odd = "o'brien\\x"
-        marked = "callvault_marked(''::tsvector, %s, 'qa', 1)"
+        marked = "callvault_marked(''::tsvector, %s, 'qa', 1, 2020::smallint, 3::smallint)"
         asked = marker_query({"role": [odd]})
         self.assertTrue(scalar(f"SELECT {marked} @@ %s::tsquery", [odd, asked]))
         self.assertFalse(scalar(f"SELECT {marked} @@ %s::tsquery", ["o'brien", asked]))
 
     def test_no_typed_words_match_a_marker(self):
-        typed = ["role analyst", '"role analyst"', "'role analyst'", "role", "company 7", "section qa"]
+        typed = ["role analyst", '"role analyst"', "'role analyst'", "role", "company 7", "year 2020"]
         for text in typed:
             with self.subTest(text=text):
                 self.assertFalse(
@@ -72,7 +75,7 @@ class MarkerLexemeTests(TestCase):
 
     def test_markers_have_no_positions_so_phrases_read_as_before(self):
         plain = "to_tsvector('english', 'gross margin rose')"
-        marked = f"callvault_marked({plain}, 'analyst', 'qa', 7)"
+        marked = f"callvault_marked({plain}, 'analyst', 'qa', 7, 2020::smallint, 3::smallint)"
         for query in ['"gross margin"', '"margin gross"', "gross -margin", "rose"]:
             with self.subTest(query=query):
                 tsquery = "websearch_to_tsquery('english', %s)"
@@ -87,6 +90,9 @@ class MarkedFilterTests(TestCase):
     def setUpTestData(cls):
         import_archive()
         cls.companies = dict(Company.objects.values_list("slug", "pk"))
+        # The period most paragraphs are of, so that a year and quarter filter finds something.
+        periods = Counter(Utterance.objects.values_list("fiscal_year", "fiscal_quarter"))
+        (cls.year, cls.quarter), _ = periods.most_common(1)[0]
 
     def setUp(self):
         forget_all()
@@ -107,6 +113,11 @@ class MarkedFilterTests(TestCase):
                 "q=growth -revenue&company=allot&role=executive&section=prepared",
                 "growth -revenue",
                 {"company_id": [allot], "role": ["executive"], "section": ["prepared"]},
+            ),
+            (
+                f"q=revenue&year={self.year}&year={self.year - 1}&quarter={self.quarter}",
+                "revenue",
+                {"fiscal_year": [self.year, self.year - 1], "fiscal_quarter": [self.quarter]},
             ),
         ]
         for query_string, query, columns in cases:
@@ -151,15 +162,21 @@ class MarkedFilterTests(TestCase):
         self.assertEqual(roles["executive"], len(direct_ids("revenue", role=["executive"])))
 
     def plan(self, queryset) -> str:
-        """EXPLAIN of `queryset` with sequential scans priced out, as on a large archive."""
+        """EXPLAIN of `queryset`'s ids, unordered (no join), with the statistics of the archive
+        and sequential scans priced out, as on a large archive."""
         with connection.cursor() as cursor:
+            cursor.execute("ANALYZE calls_utterance")
             cursor.execute("SET LOCAL enable_seqscan = off")
-        return queryset.explain()
+        return queryset.order_by().values("pk").explain()
+
+    def marked_lookup(self, plan: str) -> str:
+        """The Index Cond of the plan's marked-vector index scan."""
+        return next(line for line in plan.splitlines() if "Index Cond" in line and "callvault_marked" in line)
 
     def test_a_role_filter_is_an_index_condition_of_the_text_lookup(self):
         filterset = UtteranceFilter(QueryDict("q=revenue&role=analyst"))
-        plan = self.plan(filterset.matching(TextQuery.parse("revenue"), set()).values("pk"))
-        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        plan = self.plan(filterset.matching(TextQuery.parse("revenue"), set()))
+        index_condition = self.marked_lookup(plan)
         self.assertIn("utterance_marked_en", plan)
         self.assertIn("role analyst", index_condition)
         self.assertIn("revenu", index_condition)
@@ -167,15 +184,25 @@ class MarkedFilterTests(TestCase):
     def test_a_ranking_tier_reads_its_marked_index_with_the_filter(self):
         markers = marker_query({"role": ["analyst"]})
         tier = repeating(TextQuery.parse("revenue"), 2, markers=markers)
-        plan = self.plan(UtteranceFilter(QueryDict("")).qs.filter(tier).values("pk"))
+        plan = self.plan(UtteranceFilter(QueryDict("")).qs.filter(tier))
         self.assertIn("utterance_repeated_en", plan)
-        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        index_condition = self.marked_lookup(plan)
         self.assertIn("role analyst", index_condition)
+
+    def test_the_markers_asked_for_are_the_valid_values_of_every_marked_facet(self):
+        allot = self.companies["allot"]
+        filterset = UtteranceFilter(
+            QueryDict(f"q=revenue&company=allot&company=nosuch&year={self.year}&quarter=9&speaker=x")
+        )
+        # The unknown company matches nothing and is reported; quarter 9 is refused; the speaker is
+        # not a marked column.
+        self.assertEqual(filterset.markers(), f"('company {allot}') & ('year {self.year}')")
+        self.assertEqual(filterset.markers(skip="year"), f"('company {allot}')")
 
     def test_a_sampled_estimate_reads_its_marked_partial_index_with_the_filter(self):
         filterset = UtteranceFilter(QueryDict("q=revenue&section=qa"))
         sampled = filterset.matching(TextQuery.parse("revenue"), set()).filter(InSample(16))
-        plan = self.plan(sampled.values("pk"))
+        plan = self.plan(sampled)
         self.assertIn("utterance_sample_16_en", plan)
-        index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+        index_condition = self.marked_lookup(plan)
         self.assertIn("section qa", index_condition)
