@@ -252,8 +252,10 @@ class Utterance(models.Model):
             models.UniqueConstraint(fields=["call", "position"], name="one_utterance_per_position")
         ]
         indexes = [
+            GinIndex(fields=["search_en"], name="utterance_search_en"),
+            GinIndex(fields=["search_zh"], name="utterance_search_zh"),
             # Over the vectors with the paragraph's role, section, company, year and quarter as markers
-            # (calls/markers.py): a filter on those narrows the index lookup itself.
+            # (calls/markers.py): read when one of those is filtered on, which narrows the lookup.
             GinIndex(Marked(models.F("search_en")), name="utterance_marked_en"),
             GinIndex(Marked(models.F("search_zh")), name="utterance_marked_zh"),
             # Browsing newest first (the default without a query) reads this index and stops at a page.

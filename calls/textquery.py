@@ -1,5 +1,5 @@
-"""The words typed, read as PostgreSQL queries over the paragraphs' two indexes (over search_en and
-search_zh, with marker lexemes: calls/markers.py).
+"""The words typed, read as PostgreSQL queries over the paragraphs' vectors (search_en, search_zh),
+through their plain indexes or, with filters on marked columns, their marked ones (calls/markers.py).
 
 One reading for every page that matches a query: the search (search/) and the call and exchange
 pages, which count and mark the same paragraphs the search finds. Trimmed by calls.text's one rule.
@@ -54,14 +54,18 @@ class TextQuery:
         )
 
     def condition(self, langs: set[str], *, markers: str = "") -> Q:
-        """Matches in the languages asked for (both when none is), through the marked indexes
-        (calls/markers.py); `markers` (marker_query's text): the filters the index narrows by too."""
+        """Matches in the languages asked for (both when none is). With `markers` (marker_query's
+        text: the filters on marked columns), through the marked indexes (calls/markers.py), which
+        narrow the lookup by them too; without, through the plain ones, which cost less to re-check
+        (a phrase) or to test row by row (a newest-first walk)."""
+        if not markers:
+            return self.row_condition(langs)
         return self._either(langs, lambda column, query: Matches(Marked(F(column)), query, markers=markers))
 
     def row_condition(self, langs: set[str]) -> Q:
-        """The same matches, for rows already found another way and tested one by one (a call's
-        paragraphs, a ranking tier's candidates): over the plain vectors, which no index reads but
-        which cost less to test than the marked ones, concatenated with their markers per row."""
+        """The same matches over the plain vectors, also for rows found another way and tested one
+        by one (a call's paragraphs, a ranking tier's candidates): a marked vector is concatenated
+        with its markers on each row it is tested on."""
         return self._either(langs, lambda column, query: Q(**{column: query}))
 
     def _either(self, langs: set[str], matches) -> Q:

@@ -31,11 +31,12 @@ class RepeatedLexemes(Func):
 
 
 def _repeats_all(column: str, tsquery: str, markers: str) -> Q:
-    """The marked repeated lexemes of `column` match `tsquery` (text for a ::tsquery cast) and
-    `markers`: word for word the expression of the indexes utterance_repeated_en/_zh
-    (search/migrations/0008)."""
+    """The repeated lexemes of `column` match `tsquery` (text for a ::tsquery cast), and `markers`
+    when given: word for word the expression of the indexes utterance_repeated_en/_zh
+    (search/migrations/0003, 0004), or with markers utterance_marked_repeated_en/_zh (0008)."""
     query = Cast(Value(tsquery), SearchQueryField())
-    return Q(Matches(Marked(RepeatedLexemes(F(column))), query, markers=markers))
+    repeated = RepeatedLexemes(F(column))
+    return Q(Matches(Marked(repeated) if markers else repeated, query, markers=markers))
 
 
 def repeating(text_query: TextQuery, tier: int, *, markers: str = "") -> Q | None:

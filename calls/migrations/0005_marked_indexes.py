@@ -1,11 +1,15 @@
-"""The paragraphs' full-text indexes over their vectors with marker lexemes (calls/markers.py): the
-role, section, company, fiscal year and quarter as 'role analyst', 'section qa', 'company 12',
-'year 2020', 'quarter 3', so that a filter on them narrows the index lookup itself. search/migrations/0008 marks the sample and repeated-lexeme indexes
-the same way.
+"""Full-text indexes over the paragraphs' vectors with marker lexemes (calls/markers.py): the role,
+section, company, fiscal year and quarter as 'role analyst', 'section qa', 'company 12',
+'year 2020', 'quarter 3', so that a filter on them narrows the index lookup itself.
+search/migrations/0008 adds marked sample and repeated-lexeme indexes the same way.
+
+They stand beside the plain indexes, which a search without those filters keeps reading: testing a
+row against a marked vector concatenates the markers first (several microseconds a row), which a
+phrase's re-check and a newest-first walk would pay on every row they test.
 
 The function is written once here; calls.markers.MARKED_COLUMNS names its columns and words. The
-columns are NOT NULL, so no marker is ever NULL (array_to_tsvector refuses one). Rebuilding the two
-indexes takes about as long as building them (a few minutes per million paragraphs).
+columns are NOT NULL, so no marker is ever NULL (array_to_tsvector refuses one). Building the two
+indexes takes about as long as building the plain ones (a few minutes per million paragraphs).
 """
 
 import django.contrib.postgres.indexes
@@ -30,9 +34,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint, smallint, smallint)"),
-        migrations.RemoveIndex(model_name="utterance", name="utterance_search_en"),
-        migrations.RemoveIndex(model_name="utterance", name="utterance_search_zh"),
+        migrations.RunSQL(
+            MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint, smallint, smallint)"
+        ),
         migrations.AddIndex(
             model_name="utterance",
             index=django.contrib.postgres.indexes.GinIndex(

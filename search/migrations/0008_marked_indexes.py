@@ -1,9 +1,8 @@
-"""The sample and repeated-lexeme indexes (0003, 0004) over the vectors with marker lexemes
-(calls/markers.py, calls/migrations/0005), as the full-text indexes are: a role, section, company,
-year or quarter filter narrows the sampled estimate and the ranking tiers through the index, where each of their
-candidates was read to test it (a common word's tier read 50,000 rows to keep 1,500 analysts').
-
-Each index is dropped and built again over the new expression, in the migration's transaction.
+"""Sample and repeated-lexeme indexes (0003, 0004) over the vectors with marker lexemes
+(calls/markers.py, calls/migrations/0005), beside the plain ones: with a role, section, company,
+year or quarter filter, the sampled estimate and the ranking tiers narrow through the index, where
+each of their candidates was read to test it (a common word's tier read 50,000 rows to keep the
+1,500 analysts'). Without such a filter the plain indexes are read, as before.
 """
 
 from django.db import migrations
@@ -16,31 +15,25 @@ def marked(vector: str) -> str:
     return f"callvault_marked({vector}, role, section, company_id, fiscal_year, fiscal_quarter)"
 
 
-def rebuilt(name: str, definition: str, former: str) -> migrations.RunSQL:
-    create = "CREATE INDEX {name} ON calls_utterance USING gin {definition}"
+def created(name: str, definition: str) -> migrations.RunSQL:
     return migrations.RunSQL(
-        [f"DROP INDEX IF EXISTS {name}", create.format(name=name, definition=definition)],
-        [f"DROP INDEX IF EXISTS {name}", create.format(name=name, definition=former)],
+        f"CREATE INDEX {name} ON calls_utterance USING gin {definition}", f"DROP INDEX IF EXISTS {name}"
     )
 
 
 def operations() -> list[migrations.RunSQL]:
-    rebuilt_indexes = []
+    indexes = []
     for column, suffix in COLUMNS:
         for rate in SAMPLE_RATES:
-            predicate = f"WHERE mod(id, {rate}) = 0"
-            rebuilt_indexes.append(
-                rebuilt(
-                    f"utterance_sample_{rate}_{suffix}",
-                    f"(({marked(column)})) {predicate}",
-                    f"({column}) {predicate}",
+            indexes.append(
+                created(
+                    f"utterance_marked_sample_{rate}_{suffix}",
+                    f"(({marked(column)})) WHERE mod(id, {rate}) = 0",
                 )
             )
-        repeated = f"callvault_repeated_lexemes({column})"
-        rebuilt_indexes.append(
-            rebuilt(f"utterance_repeated_{suffix}", f"(({marked(repeated)}))", f"({repeated})")
-        )
-    return rebuilt_indexes
+        repeated = marked(f"callvault_repeated_lexemes({column})")
+        indexes.append(created(f"utterance_marked_repeated_{suffix}", f"(({repeated}))"))
+    return indexes
 
 
 class Migration(migrations.Migration):

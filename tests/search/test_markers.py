@@ -181,11 +181,23 @@ class MarkedFilterTests(TestCase):
         self.assertIn("role analyst", index_condition)
         self.assertIn("revenu", index_condition)
 
+    def test_without_a_marked_filter_the_plain_indexes_are_read(self):
+        # A phrase is re-checked on every row the index gives: against the plain vector, which
+        # needs no markers concatenated first.
+        filterset = UtteranceFilter(QueryDict('q="gross margin"&lang=en'))
+        plan = self.plan(filterset.matching(TextQuery.parse('"gross margin"'), {"en"}))
+        self.assertIn("utterance_search_en", plan)
+        self.assertNotIn("callvault_marked", plan)
+        tier = repeating(TextQuery.parse("revenue"), 2)
+        plan = self.plan(Utterance.objects.filter(tier))
+        self.assertIn("utterance_repeated_en", plan)
+        self.assertNotIn("callvault_marked", plan)
+
     def test_a_ranking_tier_reads_its_marked_index_with_the_filter(self):
         markers = marker_query({"role": ["analyst"]})
         tier = repeating(TextQuery.parse("revenue"), 2, markers=markers)
         plan = self.plan(UtteranceFilter(QueryDict("")).qs.filter(tier))
-        self.assertIn("utterance_repeated_en", plan)
+        self.assertIn("utterance_marked_repeated_en", plan)
         index_condition = self.marked_lookup(plan)
         self.assertIn("role analyst", index_condition)
 
@@ -203,6 +215,6 @@ class MarkedFilterTests(TestCase):
         filterset = UtteranceFilter(QueryDict("q=revenue&section=qa"))
         sampled = filterset.matching(TextQuery.parse("revenue"), set()).filter(InSample(16))
         plan = self.plan(sampled)
-        self.assertIn("utterance_sample_16_en", plan)
+        self.assertIn("utterance_marked_sample_16_en", plan)
         index_condition = self.marked_lookup(plan)
         self.assertIn("section qa", index_condition)
