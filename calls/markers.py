@@ -1,14 +1,17 @@
-"""Marker lexemes: a paragraph's role, section, company, fiscal year and quarter, written into its
-indexed vectors, so that a filter on them narrows the index lookup itself instead of being tested on
-every match.
+"""Marker lexemes: a paragraph's role, company and fiscal year, written into its indexed vectors, so
+that a filter on them narrows the index lookup itself instead of being tested on every match.
 
-Every GIN index over the paragraphs' vectors (calls/migrations/0005, search/migrations/0008) indexes
-callvault_marked(vector, role, section, company_id, fiscal_year, fiscal_quarter): the vector with
-five lexemes more, such as 'role analyst', 'section qa', 'company 12', 'year 2020', 'quarter 3'. A
-search for "quarter" by analysts asks the index for
-'quarter' & 'role analyst' and reads the analysts' matches only; with the role tested on each row,
-a common word read every match (PostgreSQL's GIN cannot hold a plain column beside the lexemes
-without btree_gin, which the embedded server does not ship).
+The marked indexes (calls/migrations/0005, search/migrations/0008), twins of the plain full-text,
+sample and repeated-lexeme indexes, hold callvault_marked(vector, role, company_id, fiscal_year):
+the vector with three lexemes more, such as 'role analyst', 'company 12' and 'year 2020'. A search
+for "quarter" by analysts asks the index for 'quarter' & 'role analyst' and reads the analysts'
+matches only; with the role tested on each row, a common word read every match (PostgreSQL's GIN
+cannot hold a plain column beside the lexemes without btree_gin, which the embedded server does
+not ship). Each marker costs an index entry per paragraph, so only the filters that keep a small
+share of the paragraphs are marked: not the section (half of them each) nor the quarter (a
+quarter); the speaker has its own b-tree and few paragraphs. The repeated-lexeme twins mark only
+the paragraphs that repeat a word (callvault_marked_repeats): a tier asks for a repeated word, so
+no other paragraph can match it.
 
 A marker has a space in it, which no lexeme of the text parser's has, so no word typed can match
 one; and markers have no positions, so for a query without markers `marked @@ q` is `vector @@ q`,
@@ -23,25 +26,19 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVectorField
 from django.db.models import BooleanField, F, Func
 
-# The columns callvault_marked writes as markers, with the word each marker starts with.
-MARKED_COLUMNS = {
-    "role": "role",
-    "section": "section",
-    "company_id": "company",
-    "fiscal_year": "year",
-    "fiscal_quarter": "quarter",
-}
+# The columns callvault_marked writes as markers, in its arguments' order, with each marker's word.
+MARKED_COLUMNS = {"role": "role", "company_id": "company", "fiscal_year": "year"}
 
 
 class Marked(Func):
-    """callvault_marked(<vector>, role, section, company_id, fiscal_year, fiscal_quarter), word for
-    word the indexes' expression
-    (the planner uses an expression index only for the same expression)."""
+    """callvault_marked(<vector>, role, company_id, fiscal_year), or with `repeats`
+    callvault_marked_repeats (markers only on a vector with lexemes): word for word the indexes'
+    expressions (the planner uses an expression index only for the same expression)."""
 
-    function = "callvault_marked"
     output_field = SearchVectorField()
 
-    def __init__(self, vector, **extra):
+    def __init__(self, vector, *, repeats: bool = False, **extra):
+        self.function = "callvault_marked_repeats" if repeats else "callvault_marked"
         super().__init__(vector, *(F(column) for column in MARKED_COLUMNS), **extra)
 
 

@@ -254,7 +254,7 @@ class Utterance(models.Model):
         indexes = [
             GinIndex(fields=["search_en"], name="utterance_search_en"),
             GinIndex(fields=["search_zh"], name="utterance_search_zh"),
-            # Over the vectors with the paragraph's role, section, company, year and quarter as markers
+            # Over the vectors with the paragraph's role, company and year as marker lexemes
             # (calls/markers.py): read when one of those is filtered on, which narrows the lookup.
             GinIndex(Marked(models.F("search_en")), name="utterance_marked_en"),
             GinIndex(Marked(models.F("search_zh")), name="utterance_marked_zh"),

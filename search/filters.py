@@ -251,8 +251,8 @@ class UtteranceFilter(django_filters.FilterSet):
         self, text_query: TextQuery | None, langs: set[str], *, skip: str | Iterable[str] = ""
     ) -> QuerySet:
         """The paragraphs matching `text_query` in `langs` (every paragraph without one) that pass
-        every filter but `skip`'s. The filters on a marked column (calls/markers.py: role, section,
-        company) narrow the index lookup of the query too, beside their own conditions."""
+        every filter but `skip`'s. The filters on a marked column (calls/markers.py: role, company,
+        year) narrow the index lookup of the query too, beside their own conditions."""
         paragraphs = self.queryset.all()
         if text_query is not None:
             paragraphs = paragraphs.filter(text_query.condition(langs, markers=self.markers(skip=skip)))

@@ -36,7 +36,7 @@ def _repeats_all(column: str, tsquery: str, markers: str) -> Q:
     (search/migrations/0003, 0004), or with markers utterance_marked_repeated_en/_zh (0008)."""
     query = Cast(Value(tsquery), SearchQueryField())
     repeated = RepeatedLexemes(F(column))
-    return Q(Matches(Marked(repeated) if markers else repeated, query, markers=markers))
+    return Q(Matches(Marked(repeated, repeats=True) if markers else repeated, query, markers=markers))
 
 
 def repeating(text_query: TextQuery, tier: int, *, markers: str = "") -> Q | None:

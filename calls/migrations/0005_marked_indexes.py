@@ -1,7 +1,7 @@
 """Full-text indexes over the paragraphs' vectors with marker lexemes (calls/markers.py): the role,
-section, company, fiscal year and quarter as 'role analyst', 'section qa', 'company 12',
-'year 2020', 'quarter 3', so that a filter on them narrows the index lookup itself.
-search/migrations/0008 adds marked sample and repeated-lexeme indexes the same way.
+company and fiscal year as 'role analyst', 'company 12', 'year 2020', so that a filter on them
+narrows the index lookup itself. search/migrations/0008 adds marked sample and repeated-lexeme
+indexes the same way.
 
 They stand beside the plain indexes, which a search without those filters keeps reading: testing a
 row against a marked vector concatenates the markers first (several microseconds a row), which a
@@ -18,12 +18,9 @@ from django.db import migrations, models
 import calls.markers
 
 MARKED = """
-CREATE OR REPLACE FUNCTION callvault_marked(
-    vector tsvector, role text, section text, company bigint, year smallint, quarter smallint
-) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT vector || array_to_tsvector(ARRAY[
-        'role ' || role, 'section ' || section, 'company ' || company, 'year ' || year, 'quarter ' || quarter
-    ])
+CREATE OR REPLACE FUNCTION callvault_marked(vector tsvector, role text, company bigint, year smallint)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT vector || array_to_tsvector(ARRAY['role ' || role, 'company ' || company, 'year ' || year])
 $$
 """
 
@@ -35,7 +32,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, text, bigint, smallint, smallint)"
+            MARKED, "DROP FUNCTION IF EXISTS callvault_marked(tsvector, text, bigint, smallint)"
         ),
         migrations.AddIndex(
             model_name="utterance",

@@ -1,8 +1,12 @@
 """Sample and repeated-lexeme indexes (0003, 0004) over the vectors with marker lexemes
-(calls/markers.py, calls/migrations/0005), beside the plain ones: with a role, section, company,
-year or quarter filter, the sampled estimate and the ranking tiers narrow through the index, where
-each of their candidates was read to test it (a common word's tier read 50,000 rows to keep the
-1,500 analysts'). Without such a filter the plain indexes are read, as before.
+(calls/markers.py, calls/migrations/0005), beside the plain ones: with a role, company or year
+filter, the sampled estimate and the ranking tiers narrow through the index, where each of their
+candidates was read to test it (a common word's tier read 50,000 rows to keep the 1,500
+analysts'). Without such a filter the plain indexes are read, as before.
+
+The repeated-lexeme twins mark only the paragraphs that repeat a word (callvault_marked_repeats):
+a tier asks for a repeated word, so no other paragraph can match, and most paragraphs then add no
+entry to them.
 """
 
 from django.db import migrations
@@ -11,8 +15,19 @@ SAMPLE_RATES = (16, 256)
 COLUMNS = (("search_en", "en"), ("search_zh", "zh"))
 
 
-def marked(vector: str) -> str:
-    return f"callvault_marked({vector}, role, section, company_id, fiscal_year, fiscal_quarter)"
+# callvault_marked's markers (calls/migrations/0005) written out again, not called: pg_restore
+# builds the indexes with an empty search_path, where only pg_catalog's functions resolve.
+MARKED_REPEATS = """
+CREATE OR REPLACE FUNCTION callvault_marked_repeats(vector tsvector, role text, company bigint, year smallint)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN length(vector) = 0 THEN vector
+        ELSE vector || array_to_tsvector(ARRAY['role ' || role, 'company ' || company, 'year ' || year]) END
+$$
+"""
+
+
+def marked(vector: str, function: str = "callvault_marked") -> str:
+    return f"{function}({vector}, role, company_id, fiscal_year)"
 
 
 def created(name: str, definition: str) -> migrations.RunSQL:
@@ -22,7 +37,11 @@ def created(name: str, definition: str) -> migrations.RunSQL:
 
 
 def operations() -> list[migrations.RunSQL]:
-    indexes = []
+    indexes = [
+        migrations.RunSQL(
+            MARKED_REPEATS, "DROP FUNCTION IF EXISTS callvault_marked_repeats(tsvector, text, bigint, smallint)"
+        )
+    ]
     for column, suffix in COLUMNS:
         for rate in SAMPLE_RATES:
             indexes.append(
@@ -31,7 +50,7 @@ def operations() -> list[migrations.RunSQL]:
                     f"(({marked(column)})) WHERE mod(id, {rate}) = 0",
                 )
             )
-        repeated = marked(f"callvault_repeated_lexemes({column})")
+        repeated = marked(f"callvault_repeated_lexemes({column})", "callvault_marked_repeats")
         indexes.append(created(f"utterance_marked_repeated_{suffix}", f"(({repeated}))"))
     return indexes
 
