@@ -27,21 +27,11 @@ class Search:
 
     def filtered(self, queryset: QuerySet | None = None) -> QuerySet:
         """Rows of `queryset` (utterances by default, or tallies) passing every facet filter."""
-        queryset = Utterance.objects.all() if queryset is None else queryset
-        rejected = self.filterset.form.rejected
-        for name, value in self.filterset.form.cleaned_data.items():
-            if value:
-                queryset = self.filterset.filters[name].filter(queryset, value)
-            elif name in rejected:
-                queryset = queryset.none()
-        return queryset
+        return self.filterset.filter_queryset(Utterance.objects.all() if queryset is None else queryset)
 
     def matches(self) -> QuerySet:
-        """Every utterance the search finds, unordered."""
-        if self.text_query is None:
-            return self.filtered()
-        markers = self.filterset.markers()
-        return self.filtered().filter(self.text_query.condition(self.langs, markers=markers))
+        """Every utterance the search finds, unordered (as the search page finds them)."""
+        return self.filterset.matching(self.text_query, self.langs)
 
     def ordered(self) -> QuerySet:
         """The matches in the search page's order (relevance with a query, else newest first)."""

@@ -65,6 +65,9 @@ class ExportTests(TestCase):
             {"q": "margin", "sort": "oldest"},
             {"q": "營收"},
             {"role": "analyst"},
+            # The marked filters beside a query, and a facet with an unknown value among its values.
+            {"q": "revenue", "role": "executive", "year": ["2023", "2013"]},
+            {"q": "margin", "company": ["northwind-optical", "nosuch"]},
         ):
             rows = self.csv_rows("/search/export.csv", params)
             expected = self.search_urls(**params)
