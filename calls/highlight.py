@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from calls.text import SNIPPET_CHARS, chinese_spans, marked_html, word_spans
+from calls.text import SNIPPET_CHARS, chinese_spans, marked_html, snippet_bounds, word_spans
 from config.routers import read_connection
 
 __all__ = [
@@ -310,12 +310,16 @@ WHERE lexemes && %(lexemes)s::text[] OR (%(prefixes)s::text[] <> '{}' AND EXISTS
 """
 
 
-# A snippet's marks are looked for around the first word that may be one of the query's: this many
-# characters before it and after it (the snippet is SNIPPET_CHARS from a little before the first
-# mark). A paragraph of a common word's best hits runs to ten thousand characters, and tokenizing
-# all of it for one snippet cost most of a page. A text whose first mark is too near the window's
-# end for its snippet's marks to be all inside is read whole.
-SNIPPET_WINDOW = (SNIPPET_CHARS, 3 * SNIPPET_CHARS)
+# A snippet's marks are looked for in a window of the text: from the first word that may stem to
+# one of the query's lexemes (a candidate) to past the end of the snippet that would be cut around
+# it, and SNIPPET_SLACK further, so that a phrase begun inside the snippet ends inside the window.
+# Tokenizing is what costs (PostgreSQL's parser reads about two characters a microsecond here, and
+# a common word's best paragraphs run to ten thousand characters), so the window is as short as the
+# snippet allows. A window with no mark (the candidate was another word) gives way to one at the
+# next candidate; after WINDOW_PASSES, or with no candidate left, the text is read whole. A text
+# of two windows or less is read whole at once, in the first pass's query.
+SNIPPET_SLACK = 200
+WINDOW_PASSES = 3
 
 
 def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> list[list[tuple[int, int]]]:
@@ -324,9 +328,9 @@ def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> li
     A phrase is one span, from its first word to its last ("book-to-bill" for "book to bill"); an
     excluded word is never marked, and a text the query as a whole does not match has no span.
     Two queries (the query's tree, then the texts' tokens with its lexemes), none without texts.
-    `snippets`: only the marks a snippet shows are needed, those near the first; each text is read
-    around its first possible match (SNIPPET_WINDOW), and whole only where that window holds no
-    match (a third query, then).
+    `snippets`: only the marks a snippet shows are needed, those of the snippet around the first
+    mark. Each long text is read in windows (see SNIPPET_SLACK), a query per pass, and whole only
+    where no window holds a mark: the marks found are those the whole text's snippet shows.
     """
     if not texts or not query:
         return [[] for _ in texts]
@@ -336,59 +340,64 @@ def english_spans(texts: list[str], query: str, *, snippets: bool = False) -> li
         wanted = _lexemes(tree) if tree is not None else set()
         if not wanted:
             return [[] for _ in texts]
-        offsets = _windows(texts, wanted) if snippets else [None] * len(texts)
-        read = [
-            text if window is None else text[window[0] : window[1]]
-            for text, window in zip(texts, offsets, strict=True)
-        ]
-        spans = _spans(cursor, read, tree, wanted)
-        spans = [
-            found if window is None else [(start + window[0], end + window[0]) for start, end in found]
-            for found, window in zip(spans, offsets, strict=True)
-        ]
-        again = [
-            n
-            for n, (found, window) in enumerate(zip(spans, offsets, strict=True))
-            if window and _window_short(found, window, len(texts[n]))
-        ]
-        if again:
-            for n, found in zip(again, _spans(cursor, [texts[n] for n in again], tree, wanted), strict=True):
-                spans[n] = found
-    return spans
+        if not snippets:
+            return _spans(cursor, texts, tree, wanted)
+        return _snippet_spans(cursor, texts, tree, wanted)
 
 
-def _window_short(found: list[tuple[int, int]], window: tuple[int, int], length: int) -> bool:
-    """Whether a text read in `window` must be read whole: no mark in it, or the snippet around its
-    first mark (SNIPPET_CHARS from a little before it) may run past the window's end."""
-    if not found:
-        return True
-    return window[1] < length and found[0][0] + 2 * SNIPPET_CHARS > window[1]
-
-
-def _windows(texts: list[str], wanted: set[Lexeme]) -> list[tuple[int, int] | None]:
-    """Around the first word of each text that may stem to one of `wanted` (it begins as the lexeme
-    does: the stemmer rewrites only a word's end), the part of the text to read; None: all of it."""
-    starts = sorted({w.lexeme[:3].lower() for w in wanted if w.lexeme})
-    if not starts:
-        return [None] * len(texts)
-    candidate = re.compile(
-        r"(?<![^\W_])(?:" + "|".join(re.escape(start) for start in starts) + ")", re.IGNORECASE
-    )
-    before, after = SNIPPET_WINDOW
-    windows = []
-    for text in texts:
-        if len(text) <= before + after:
-            windows.append(None)
-            continue
+def _snippet_spans(cursor, texts: list[str], tree: Node, wanted: set[Lexeme]) -> list[list[tuple[int, int]]]:
+    candidate = _candidate_pattern(wanted)
+    whole = [(0, len(text)) for text in texts]
+    windows = {}
+    for n, text in enumerate(texts):
         found = candidate.search(text)
-        if found is None:
-            windows.append(None)
-            continue
-        # Cut at spaces, so that no word is read in part.
-        start = text.rfind(" ", 0, max(found.start() - before, 0)) + 1
-        end = text.find(" ", found.start() + after)
-        windows.append((start, len(text) if end == -1 else end))
-    return windows
+        windows[n] = (_window(text, found.start()) if found else None) or whole[n]
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for passes in range(1, WINDOW_PASSES + 2):
+        order = list(windows)
+        read = _spans(cursor, [texts[n][slice(*windows[n])] for n in order], tree, wanted)
+        following = {}
+        for n, found in zip(order, read, strict=True):
+            text, (start, end) = texts[n], windows[n]
+            found = [(first + start, last + start) for first, last in found]
+            if windows[n] == whole[n] or (found and snippet_bounds(text, found[0][0])[1] <= end):
+                spans[n] = found
+                continue
+            # Past the snippet around the first mark, or no mark: a window at that mark, or at the
+            # next candidate (a phrase begun before the snippet's end was read whole in this one).
+            if found:
+                window = _window(text, found[0][0])
+            else:
+                later = candidate.search(text, max(end - SNIPPET_SLACK, start + 1))
+                window = _window(text, later.start()) if later else None
+            following[n] = whole[n] if window is None or passes == WINDOW_PASSES else window
+        windows = following
+        if not windows:
+            break
+    return [spans[n] for n in range(len(texts))]
+
+
+def _candidate_pattern(wanted: set[Lexeme]) -> re.Pattern:
+    """The words that may stem to one of `wanted`: those that begin as the lexeme does, but for its
+    last two characters. The Snowball stemmer rewrites a word's end only, and never more than the
+    stem's last two characters (dying -> die, possibility -> possibl, skies -> sky; every one of
+    27,503 distinct words of the benchmark corpus holds to it)."""
+    starts = sorted({w.lexeme[: max(1, len(w.lexeme) - 2)].lower() for w in wanted if w.lexeme})
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(start) for start in starts) + ")", re.IGNORECASE)
+
+
+def _window(text: str, at: int) -> tuple[int, int] | None:
+    """The part of `text` to read for a snippet whose first mark may be the word at `at`, cut at
+    spaces so that no word is read in part; None where that is about all of the text, or the text
+    is short enough that reading it whole costs less than a second pass would."""
+    if len(text) <= 2 * (SNIPPET_CHARS + SNIPPET_SLACK):
+        return None
+    start = text.rfind(" ", 0, at) + 1
+    end = text.find(" ", snippet_bounds(text, at)[1] + SNIPPET_SLACK)
+    end = len(text) if end == -1 else end
+    if end - start > len(text) - SNIPPET_SLACK:
+        return None
+    return start, end
 
 
 def _spans(cursor, texts: list[str], tree, wanted: set[Lexeme]) -> list[list[tuple[int, int]]]:

@@ -197,6 +197,14 @@ def chinese_spans(text: str, query: str, *, words: bool = False) -> list[tuple[i
     return [m.span() for m in pattern.finditer(folded)]
 
 
+def snippet_bounds(text: str, first: int) -> tuple[int, int]:
+    """Where the snippet of a long `text` whose first mark starts at `first` begins and ends: a little
+    before the mark, about SNIPPET_CHARS long, cut at spaces."""
+    start = 0 if first < SNIPPET_CHARS // 3 else text.rfind(" ", 0, first - SNIPPET_CHARS // 4) + 1
+    end = text.find(" ", start + SNIPPET_CHARS)
+    return start, len(text) if end == -1 else end
+
+
 def marked_html(text: str, spans: list[tuple[int, int]], *, snippet: bool = False) -> str:
     """`text` escaped, each span in <mark>; cut to about SNIPPET_CHARS around the first mark if asked.
 
@@ -204,10 +212,7 @@ def marked_html(text: str, spans: list[tuple[int, int]], *, snippet: bool = Fals
     """
     start, end = 0, len(text)
     if snippet and len(text) > SNIPPET_CHARS:
-        first = spans[0][0] if spans else 0
-        start = 0 if first < SNIPPET_CHARS // 3 else text.rfind(" ", 0, first - SNIPPET_CHARS // 4) + 1
-        end = text.find(" ", start + SNIPPET_CHARS)
-        end = len(text) if end == -1 else end
+        start, end = snippet_bounds(text, spans[0][0] if spans else 0)
     pieces = ["… " if start else ""]
     position = start
     for span_start, span_end in spans:

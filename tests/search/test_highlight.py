@@ -178,8 +178,8 @@ class SnippetWindowTests(TestCase):
     """A snippet's marks, read around the first possible match only, are those of the whole text."""
 
     def test_a_long_paragraphs_snippet_is_marked_as_its_whole_text_would_be(self):
-        from calls.highlight import SNIPPET_WINDOW
-        from calls.text import marked_html
+        from calls.highlight import SNIPPET_SLACK
+        from calls.text import SNIPPET_CHARS, marked_html
 
         filler = "Operating expenses were in line with our plan for the period. " * 80
         texts = [
@@ -194,9 +194,28 @@ class SnippetWindowTests(TestCase):
             + filler[: 62 * 14]
             + "This quarter was strong. Costs were in line with plan once again, and expenses were"
             " in line with plan as well, as we expected. The quarter closed. " + filler,
+            # Several words that begin like the lexeme before the real one: a window each, then whole.
+            " ".join(["quarters-long quartz quartet"] * 40) + filler + "One quarter later. " + filler,
+            # A stem that is not the start of its word (using -> use), after other candidates.
+            "user usual " + filler + "We are using cash. " + filler,
+            # A phrase that begins inside the snippet around the first candidate and ends past it.
+            "book "
+            + "and " * (SNIPPET_CHARS // 4 - 3)
+            + "book to bill. "
+            + filler
+            + "book to bill. "
+            + filler,
+            # A real mark late in the first window, the next one past it but inside the mark's snippet.
+            "quartz "
+            + "and " * (SNIPPET_CHARS // 4 + SNIPPET_SLACK // 4 - 25)
+            + "quarter "
+            + "and " * 30
+            + "quarter "
+            + filler,
         ]
-        self.assertTrue(all(len(text) > sum(SNIPPET_WINDOW) for text in texts))
-        for query in ("gross margin", "quarter", "revenue margin", '"book to bill"', "margin -gross"):
+        self.assertTrue(all(len(text) > 2 * (SNIPPET_CHARS + SNIPPET_SLACK) for text in texts))
+        queries = ("gross margin", "quarter", "revenue margin", '"book to bill"', "margin -gross", "use")
+        for query in queries:
             whole = english_spans(texts, query)
             windowed = english_spans(texts, query, snippets=True)
             with self.subTest(query=query):
