@@ -180,9 +180,16 @@ class _Counter:
         rate = sample_rate(queryset) if self.estimate else None
         if rate is None:
             return grouped_counts(queryset, facets=facets, languages=languages, weight=weight)
-        sampled = grouped_counts(queryset.filter(InSample(rate)), facets=facets, languages=languages)
+        # Values too few sampled matches support are left out: the exact counts show them. Without
+        # a value to keep, PostgreSQL leaves them out itself (a common word's sample groups into
+        # thousands of speakers and companies, of which a handful can be shown).
+        sampled = grouped_counts(
+            queryset.filter(InSample(rate)),
+            facets=facets,
+            languages=languages,
+            at_least=0 if selected else MIN_SAMPLE_HITS,
+        )
         self.estimated.update(giving)
-        # Values too few sampled matches support are left out: the exact counts show them.
         return {
             name: rows * rate
             if name == "total"
@@ -286,7 +293,12 @@ def _english_only(total: int) -> list[tuple[str, None, int]]:
 
 
 def grouped_counts(
-    queryset: QuerySet, *, facets: list[str], languages: dict[str, Q], weight: str | None = None
+    queryset: QuerySet,
+    *,
+    facets: list[str],
+    languages: dict[str, Q],
+    weight: str | None = None,
+    at_least: int = 0,
 ) -> dict:
     """Counts of `queryset` per value of each facet, its total and its matches per language: one query.
 
@@ -294,7 +306,7 @@ def grouped_counts(
     except for facets that show all their values), "lang": [(code, None, count), ...] when
     languages are given}. Matches are grouped by their own columns; the names of facets counted by
     id (company, speaker) are looked up only for the values shown. With `weight`, each row counts
-    as that many (tallies).
+    as that many (tallies). `at_least`: the values counted fewer times are left out.
     """
     columns = {"weight": F(weight) if weight else Value(1)}
     for name in facets:
@@ -310,6 +322,13 @@ def grouped_counts(
     # own language codes, never user input. Values keep their own types while grouping (cheaper
     # than grouping text) and become text after.
     sets = ", ".join([f"({name}_value)" for name in facets] + ["()"])
+    # The grand total's row is the one grouped by none of the facets.
+    having = (
+        f"HAVING COALESCE(sum(weight), 0) >= %s OR GROUPING({', '.join(f'{n}_value' for n in facets)})"
+        f" = {2 ** len(facets) - 1}"
+        if at_least and facets
+        else ""
+    )
 
     def per_facet(column: str) -> str:
         """The grouped facet's `column`, NULL on the grand-total row."""
@@ -332,13 +351,13 @@ def grouped_counts(
             SELECT {per_facet("'{name}'")} AS facet, {per_facet("{name}_value::text")} AS value,
                    COALESCE(sum(weight), 0)::bigint AS n{language_counts}
             FROM ({inner_sql}) AS matches
-            GROUP BY GROUPING SETS ({sets})
+            GROUP BY GROUPING SETS ({sets}) {having}
         )
         SELECT shown.facet, COALESCE({slugs}shown.value), COALESCE({names}), shown.n{language_columns}
         FROM (SELECT * FROM grouped WHERE facet IS NULL {" ".join(shown)}) AS shown{lookups}
     """  # noqa: S608
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*params, *limits])
+        cursor.execute(sql, [*params, *([at_least] if having else []), *limits])
         return _collected(cursor.fetchall(), facets=facets, languages=languages)
 
 

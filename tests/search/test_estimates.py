@@ -143,6 +143,26 @@ class EstimateTests(TestCase):
         self.assertEqual(data["facets"]["company"], [])
         self.assertGreater(data["total"], 0)
 
+    def test_the_values_shown_estimated_are_those_enough_sampled_matches_support(self):
+        # Left out by PostgreSQL (HAVING), not after: the same values, none more, the total kept.
+        sampled = Utterance.objects.filter(TextQuery.parse("revenue").condition(set()))
+        sampled = sampled.filter(counting.InSample(16))
+        by_role = Counter(sampled.values_list("role", flat=True))
+        by_year = Counter(str(year) for year in sampled.values_list("fiscal_year", flat=True))
+        counts = sorted(set(by_role.values()) | set(by_year.values()))
+        self.assertGreater(len(counts), 2, "too few distinct sampled counts to choose a threshold")
+        at_least = counts[len(counts) // 2]
+        with lowered(MIN_SAMPLE_HITS=at_least):
+            data = self.api(q="revenue")
+        self.assertFalse(data["total_is_exact"])
+        self.assertEqual(data["total"], sampled.count() * 16)
+        left_out = 0
+        for name, sampled_counts in (("role", by_role), ("year", by_year)):
+            expected = {str(v): n * 16 for v, n in sampled_counts.items() if n >= at_least}
+            left_out += len(sampled_counts) - len(expected)
+            self.assertEqual({str(v["value"]): v["count"] for v in data["facets"][name]}, expected, name)
+        self.assertGreater(left_out, 0)
+
     def test_small_result_sets_stay_exact(self):
         with lowered():
             data = self.api(q="cryptocurrency OR penang")
