@@ -2,12 +2,16 @@
 in blocks of pages (search/cache.py).
 
 Ranking scores every match it is given, so over a large result set it starts from the paragraphs
-that repeat every word of the query (search.textquery.repeating, an index lookup): ts_rank grows with how
+that repeat every word of the query (search.textquery.Tiers, an index lookup): ts_rank grows with how
 often a query's words occur, so for a one-word query every paragraph saying it at least 16 times
 outranks every paragraph saying it fewer times, and the top of that tier is the exact top of all
-matches as long as the tier fills the page. For several words it is an approximation, measured as
-recall@20 against ranking every match (bench/search.py). A tier that cannot fill the page falls
-back to the next (8, 4, then 2 times), then to every match.
+matches as long as the tier fills the page. A query ts_rank scores word by word (OR, or one word)
+takes a tier's page only when it ranks above the best a paragraph outside the tier could
+(Tiers.rank_bound), and goes down to the next tier otherwise: "pricing OR inflation" said 9 and 3
+times outranks both words said 4 times. For the others (AND, phrases: scored by how close the
+words are) a tier is an approximation, measured as recall@20 against ranking every match
+(bench/search.py). A tier that cannot fill the page falls back to the next (8, 4, then 2 times),
+then to every match.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from django.db.models import BooleanField, F, Func, QuerySet, Subquery
 
 from search.cache import remembered
-from search.textquery import REPEAT_TIERS, TextQuery, repeating
+from search.textquery import REPEAT_TIERS, TextQuery, Tiers
 
 PAGE_SIZE = 20
 PAGES_PER_BLOCK = 10  # pages of ids ranked by relevance and remembered at once
@@ -26,6 +30,8 @@ RANK_LIMIT = 2_000
 # ranking reads each one's positions. 5,000 keep recall@20 at 20,000's over bench/search.py's
 # queries (2,000 lost a common word's) at three quarters of the time.
 CANDIDATES = 5_000
+# ts_rank is computed in single precision: a rank this close to a tier's bound is not above it.
+RANK_SLACK = 1e-6
 
 
 def page_ids(
@@ -92,14 +98,27 @@ def _block_ids(
     if bounded is not None:
         # A tier's candidates are tested for the query row by row: the plain vectors cost less.
         rechecked = bounded.filter(text_query.row_condition(langs))
+        tiers = Tiers(text_query)
+        found = []
         for tier in sorted(REPEAT_TIERS, reverse=True):
-            tier_condition = repeating(text_query, tier, markers=markers)
+            tier_condition = tiers.condition(tier, markers=markers)
             if tier_condition is None:
                 break
             candidates = bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]
-            ids = ranked_ids(rechecked.filter(InArray(candidates)), text_query, start=start, end=end)
-            if len(ids) == size:
-                return ids
+            ranked = _ranked(rechecked.filter(InArray(candidates)), text_query, start=start, end=end)
+            if len(ranked) < size:
+                # Too few to fill the block: the lower tier holds these and more.
+                continue
+            found = [pk for pk, _rank in ranked]
+            bound = tiers.rank_bound(tier)
+            # Strictly above: a paragraph outside ranked the same would come first if newer. (A
+            # tier of more than CANDIDATES is ranked from its first ones, certain or not.)
+            if bound is None or ranked[-1][1] > bound * (1 + RANK_SLACK):
+                return found
+        if found:
+            # No tier is certainly the top, and ranking every match would read them all: the
+            # lowest tier that filled the block, as recall@20 measures it.
+            return found
     return ranked_ids(queryset, text_query, start=start, end=end)
 
 
@@ -123,8 +142,13 @@ class InArray(Func):
 
 def ranked_ids(queryset: QuerySet, text_query: TextQuery, *, start: int, end: int) -> list[int]:
     """The ids of `queryset`'s matches from `start` to `end` by relevance, ties newest first."""
+    return [pk for pk, _rank in _ranked(queryset, text_query, start=start, end=end)]
+
+
+def _ranked(queryset: QuerySet, text_query: TextQuery, *, start: int, end: int) -> list[tuple[int, float]]:
+    """ranked_ids with each one's rank."""
     ordered = queryset.annotate(rank=text_query.rank()).order_by("-rank", *_period_order("newest"))
-    return list(ordered.values_list("pk", flat=True)[start:end])
+    return list(ordered.values_list("pk", "rank")[start:end])
 
 
 def _period_order(sort: str) -> list[str]:

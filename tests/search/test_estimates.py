@@ -13,10 +13,12 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from calls.models import Utterance
+from calls.services import call_import
 from search import counting, paging
 from search.cache import forget_all
-from search.textquery import TextQuery, repeating
+from search.textquery import REPEAT_TIERS, TextQuery, Tiers, _top_operator, repeating
 from tests.archive import import_archive
+from tests.calls.transcripts import loaded, prepared
 
 # The sparser sample holds a handful of the test archive's 1,500 paragraphs: only the denser is used.
 SMALL = {"EXACT_LIMIT": 40, "SAMPLE_BUDGET": 10_000, "MIN_SAMPLE_HITS": 2, "SAMPLE_RATES": (16,)}
@@ -260,6 +262,68 @@ class BoundedRankingTests(TestCase):
         self.assertEqual(tsqueries(repeating(TextQuery.parse("營收"), 8))[1:], ["'营收~8'"])
         with self.assertRaises(ValueError):
             repeating(TextQuery.parse("margin"), 3)
+
+
+class TierBoundTests(TestCase):
+    """A query ts_rank scores word by word takes a tier's page only when nothing outside can outrank it."""
+
+    def said(self, first: int, second: int) -> str:
+        return " ".join(["Flumox"] * first + ["drevity"] * second) + "."
+
+    def test_an_or_query_goes_down_the_tiers_until_its_page_is_certainly_the_top(self):
+        # Two paragraphs say both words 4 times (tier 4); one says the first 9 times and the second
+        # only 3, which ranks it above them: tier 4's page alone would leave the best match out.
+        paragraphs = [self.said(4, 4), self.said(4, 4), self.said(9, 3), self.said(2, 1)]
+        call_import(loaded=loaded(company="Flumox Works", turns=prepared(*paragraphs)))
+        text_query = TextQuery.parse("flumox OR drevity")
+        matches = Utterance.objects.filter(text_query.condition(set()))
+        with mock.patch.object(paging, "PAGE_SIZE", 2):
+            every = paging.ranked_ids(matches, text_query, start=0, end=2)
+            in_tier_4 = set(Utterance.objects.filter(repeating(text_query, 4)).values_list("pk", flat=True))
+            self.assertEqual(len(in_tier_4), 2)
+            self.assertFalse(set(every) <= in_tier_4)  # the case this test is about
+            bounded = paging._block_ids(
+                matches, text_query, sort="relevance", block=0, per_block=1, bounded=Utterance.objects.all()
+            )
+        self.assertEqual(bounded, every)
+
+    def test_the_bound_is_ts_ranks_score_of_the_best_paragraph_outside_the_tier(self):
+        # At best, outside tier T: every word but one said as often as a vector holds (256), the
+        # last T - 1 times. PostgreSQL's own ts_rank of that paragraph sits just under the bound.
+        for query, lexemes in (("margin", ["margin"]), ("pricing OR inflation", ["price", "inflat"])):
+            tiers = Tiers(TextQuery.parse(query))
+            for tier in REPEAT_TIERS:
+                counts = [256] * (len(lexemes) - 1) + [tier - 1]
+                vector, position = [], 1
+                for lexeme, count in zip(lexemes, counts, strict=True):
+                    if count:
+                        vector.append(f"{lexeme}:" + ",".join(map(str, range(position, position + count))))
+                    position += count
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT ts_rank(%s::tsvector,"
+                        " querytree(websearch_to_tsquery('english', %s))::tsquery)",
+                        [" ".join(vector) or "nothing", query],
+                    )
+                    best_outside = cursor.fetchone()[0]
+                with self.subTest(query=query, tier=tier):
+                    bound = tiers.rank_bound(tier)
+                    self.assertLessEqual(best_outside, bound * (1 + paging.RANK_SLACK))
+                    self.assertLess(bound - best_outside, 0.001)
+
+    def test_only_queries_ranked_word_by_word_have_a_bound(self):
+        self.assertIsNotNone(Tiers(TextQuery.parse("margin")).rank_bound(2))
+        self.assertIsNotNone(Tiers(TextQuery.parse('"gross margin" OR pricing')).rank_bound(2))
+        self.assertIsNotNone(Tiers(TextQuery.parse("margin margin")).rank_bound(2))  # one lexeme
+        # AND and phrases are ranked by how close their words are; Chinese beside English.
+        self.assertIsNone(Tiers(TextQuery.parse("supply chain")).rank_bound(2))
+        self.assertIsNone(Tiers(TextQuery.parse('"gross margin"')).rank_bound(2))
+        # A tree with parentheses: its top is read past them.
+        self.assertEqual(_top_operator("( 'price' | 'inflat' ) & 'margin'"), "&")
+        self.assertEqual(_top_operator("'gross' <-> 'margin' | 'price'"), "|")
+        self.assertEqual(_top_operator("'gross' <-> 'margin'"), "<")
+        self.assertEqual(_top_operator("'it''s' & '|'"), "&")
+        self.assertIsNone(Tiers(TextQuery.parse("營收")).rank_bound(2))
 
 
 class EstimatedPageTests(TestCase):
