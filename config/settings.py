@@ -100,26 +100,31 @@ DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _memory_cache(location: str, entries_variable: str, default: int) -> dict:
+    """A per-process cache of at most `entries_variable` entries; 0 turns it off (every request
+    computes its results, as the benchmarks' first requests do)."""
+    entries = int(os.environ.get(entries_variable, default))
+    if entries <= 0:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": location,
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": entries},
+    }
+
+
 # Search counts and page ids remembered per search state (search/cache.py). In each process's
 # memory: every gunicorn worker keeps its own, and the data version in every key keeps them correct
 # without any invalidation message between them. An entry is under a kilobyte; a search state
 # keeps up to nine (its total, each facet, its ids).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "search": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "search",
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_ENTRIES", 5000))},
-    },
+    "search": _memory_cache("search", "SEARCH_CACHE_ENTRIES", 5000),
     # Rendered transcripts (calls/pages.py transcript_key), up to ~200 KB each: a hundred per worker
     # keeps the most read calls without a worker growing past its memory budget.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", 100))},
-    },
+    "pages": _memory_cache("pages", "PAGE_CACHE_ENTRIES", 100),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
