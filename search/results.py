@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -51,7 +52,7 @@ class SearchResult:
             return self.total
         return round(self.total, 2 - len(str(self.total)))
 
-    @property
+    @cached_property  # asked for each facet value the page shows
     def estimated_facets(self) -> set[str]:
         return {name for name, exact in self.counts_are_exact.items() if not exact}
 
