@@ -16,7 +16,7 @@ then to every match.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, F, Func, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from search.cache import remembered
 from search.textquery import REPEAT_TIERS, TextQuery, Tiers
@@ -104,15 +104,18 @@ def _block_ids(
             tier_condition = tiers.condition(tier, markers=markers)
             if tier_condition is None:
                 break
-            candidates = bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]
-            ranked = _ranked(rechecked.filter(InArray(candidates)), text_query, start=start, end=end)
+            candidates = Q(InArray(bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]))
+            if found:
+                # A tier of more than CANDIDATES is ranked from its first ones, which need not hold
+                # the higher tier's best: ranked among them, the page can only get better.
+                candidates |= Q(pk__in=found)
+            ranked = _ranked(rechecked.filter(candidates), text_query, start=start, end=end)
             if len(ranked) < size:
                 # Too few to fill the block: the lower tier holds these and more.
                 continue
             found = [pk for pk, _rank in ranked]
             bound = tiers.rank_bound(tier)
-            # Strictly above: a paragraph outside ranked the same would come first if newer. (A
-            # tier of more than CANDIDATES is ranked from its first ones, certain or not.)
+            # Strictly above: a paragraph outside ranked the same would come first if newer.
             if bound is None or ranked[-1][1] > bound * (1 + RANK_SLACK):
                 return found
         if found:

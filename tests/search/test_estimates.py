@@ -287,6 +287,28 @@ class TierBoundTests(TestCase):
             )
         self.assertEqual(bounded, every)
 
+    def test_a_lower_tier_ranked_from_its_first_ones_keeps_the_higher_tiers_page(self):
+        # Tier 4's best (both words 4 times) does not fill a page certainly (one word 9 times and
+        # the other 3 outranks it from outside), and tier 2 is ranked from its first candidate
+        # only, a weak one (both words twice): tier 4's page is ranked beside it, not lost.
+        weak = [self.said(2, 2)] * 20
+        call_import(
+            loaded=loaded(company="Flumox Works", turns=prepared(*weak, self.said(4, 4), self.said(9, 3)))
+        )
+        text_query = TextQuery.parse("flumox OR drevity")
+        matches = Utterance.objects.filter(text_query.condition(set()))
+        with mock.patch.object(paging, "PAGE_SIZE", 1), mock.patch.object(paging, "CANDIDATES", 1):
+            tier_2 = Utterance.objects.filter(repeating(text_query, 2))
+            # The first candidate as the ranking reads it (unordered: the table's order).
+            first = tier_2.order_by().values_list("pk", flat=True)[:1].get()
+            self.assertIn(Utterance.objects.get(pk=first).text, weak)  # the case this test is about
+            bounded = paging._block_ids(
+                matches, text_query, sort="relevance", block=0, per_block=1, bounded=Utterance.objects.all()
+            )
+        (tier_4_best,) = Utterance.objects.filter(repeating(text_query, 4)).values_list("pk", flat=True)
+        ranked = dict(paging._ranked(matches, text_query, start=0, end=len(weak) + 2))
+        self.assertGreaterEqual(ranked[bounded[0]], ranked[tier_4_best])
+
     def test_the_bound_is_ts_ranks_score_of_the_best_paragraph_outside_the_tier(self):
         # At best, outside tier T: every word but one said as often as a vector holds (256), the
         # last T - 1 times. PostgreSQL's own ts_rank of that paragraph sits just under the bound.
