@@ -34,6 +34,14 @@ ROLE_LABELS = dict(Role.choices)
 SECTION_LABELS = dict(Section.choices)
 
 
+def _role_display(row) -> str:
+    return str(ROLE_LABELS.get(row.role, row.role))
+
+
+def _section_display(row) -> str:
+    return str(SECTION_LABELS.get(row.section, row.section))
+
+
 # The halves of a call published in two files, in the order the call holds them.
 PARTS = ("presentation", "qa")
 PART_LABELS = {"presentation": "presentation", "qa": "Q&A"}
@@ -215,12 +223,9 @@ class Turn(models.Model):
     def __str__(self) -> str:
         return f"{self.call} #{self.position} {self.name}"
 
-    # Defined on the model itself: Django adds its own get_FOO_display unless the class has one.
-    def get_role_display(self) -> str:
-        return str(ROLE_LABELS.get(self.role, self.role))
-
-    def get_section_display(self) -> str:
-        return str(SECTION_LABELS.get(self.section, self.section))
+    # In the class's own namespace: Django adds its own get_FOO_display unless the class has one.
+    get_role_display = _role_display
+    get_section_display = _section_display
 
     @property
     def anchor(self) -> str:
@@ -287,11 +292,8 @@ class Utterance(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.call.get_absolute_url()}#{self.anchor}"
 
-    def get_role_display(self) -> str:  # as Turn's
-        return str(ROLE_LABELS.get(self.role, self.role))
-
-    def get_section_display(self) -> str:
-        return str(SECTION_LABELS.get(self.section, self.section))
+    get_role_display = _role_display  # as Turn's
+    get_section_display = _section_display
 
     @property
     def anchor(self) -> str:
