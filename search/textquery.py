@@ -1,6 +1,7 @@
 """The query as the search reads it: calls.textquery's TextQuery (one reading for the search and the
 call pages), and the repeated-lexeme tiers that bound ranking over a large result set
-(search/paging.py; the indexes of search/migrations/0003, 0004, marked in 0008)."""
+(search/paging.py; the indexes of search/migrations/0003, 0004, marked in 0008, one per language
+since 0009)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,16 @@ class RepeatedLexemes(Func):
 
 def _repeats_all(column: str, tsquery: str, markers: str) -> Q:
     """The repeated lexemes of `column` match `tsquery` (text for a ::tsquery cast), and `markers`
-    when given: word for word the expression of the indexes utterance_repeated_en/_zh
-    (search/migrations/0003, 0004), or with markers utterance_marked_repeated_en/_zh (0008)."""
+    when given: word for word the expression of the indexes utterance_marked_repeated_en/_zh
+    (search/migrations/0008, 0009), with or without markers. The Chinese index holds only the
+    paragraphs with Chinese terms, and the planner reads it only for a query that says so."""
     query = Cast(Value(tsquery), SearchQueryField())
-    repeated = RepeatedLexemes(F(column))
-    return Q(Matches(Marked(repeated, repeats=True) if markers else repeated, query, markers=markers))
+    marked = Marked(RepeatedLexemes(F(column)), repeats=True)
+    condition = Q(Matches(marked, query, markers=markers))
+    if column == "search_zh":
+        # The index's predicate, cjk_terms <> '' (PostgreSQL reads NOT (x = y) as x <> y).
+        condition = ~Q(cjk_terms="") & condition
+    return condition
 
 
 class Tiers:

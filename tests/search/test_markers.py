@@ -25,6 +25,12 @@ def scalar(sql: str, params=()):
         return cursor.fetchone()[0]
 
 
+def scalars(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def direct_ids(query: str, **columns) -> set[int]:
     """The ids PostgreSQL finds with the plain vector and plain column conditions (no markers)."""
     conditions = "".join(f" AND {column} = ANY(%s)" for column in columns)
@@ -198,10 +204,45 @@ class MarkedFilterTests(TestCase):
         plan = self.plan(filterset.matching(TextQuery.parse('"gross margin"'), {"en"}))
         self.assertIn("utterance_search_en", plan)
         self.assertNotIn("callvault_marked", plan)
+
+    def test_a_ranking_tier_without_a_filter_reads_the_marked_index_without_markers(self):
+        # One repeated-lexeme index per language (search/migrations/0009): the markers are
+        # lexemes of their own, so asking for the repeated word alone finds the same paragraphs.
         tier = repeating(TextQuery.parse("revenue"), 2)
         plan = self.plan(Utterance.objects.filter(tier))
-        self.assertIn("utterance_repeated_en", plan)
-        self.assertNotIn("callvault_marked", plan)
+        self.assertIn("utterance_marked_repeated_en", plan)
+        self.assertNotIn("role ", self.marked_lookup(plan))
+        direct = {
+            row[0]
+            for row in scalars(
+                "SELECT id FROM calls_utterance WHERE callvault_repeated_lexemes(search_en) @@ 'revenu~2'"
+            )
+        }
+        self.assertTrue(direct)
+        self.assertEqual(set(Utterance.objects.filter(tier).values_list("pk", flat=True)), direct)
+
+    def test_a_chinese_tier_reads_the_partial_index_of_the_translated_paragraphs(self):
+        tier = repeating(TextQuery.parse("營收"), 2)
+        chinese = Utterance.objects.filter(tier)
+        plan = self.plan(chinese)
+        self.assertIn("utterance_marked_repeated_zh", plan)
+        self.assertNotIn("Seq Scan", plan)
+        direct = {
+            row[0]
+            for row in scalars(
+                "SELECT id FROM calls_utterance WHERE callvault_repeated_lexemes(search_zh) @@ '营收~2'"
+            )
+        }
+        self.assertTrue(direct)
+        self.assertEqual(set(chinese.values_list("pk", flat=True)), direct)
+        # The predicate keeps out only paragraphs no Chinese tier can match.
+        self.assertEqual(
+            scalar(
+                "SELECT count(*) FROM calls_utterance"
+                " WHERE cjk_terms = '' AND length(callvault_repeated_lexemes(search_zh)) > 0"
+            ),
+            0,
+        )
 
     def test_a_ranking_tier_reads_its_marked_index_with_the_filter(self):
         markers = marker_query({"role": ["analyst"]})
