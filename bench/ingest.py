@@ -10,12 +10,12 @@ is timed on the other publishers' layouts (../shared/corpus/layouts, text, PDF t
 on two made-up 4 MB files (one line; many short lines), in seconds per megabyte: the parser's
 work per megabyte is bounded, whatever the shape of the file. The throwaway database
 (callvault_bench_ingest) is created on the same server as the dev database and dropped at the end.
-Storing goes through the same `call_import` service as `manage.py ingest`, one transaction per file,
-twice into an emptied archive: "parse+store" parses and stores in this one process, as `ingest`
-does on up to two cores; "parse ahead" parses the next files in another process meanwhile
-(computed_ahead), as `ingest` does with three cores or more. --profile times each step of
-storing, then PostgreSQL's own share of the paragraphs (their rows inserted again in a
-transaction rolled back, with and without each part).
+Storing goes through the same `call_import` service as `manage.py ingest`, committed together as it
+commits them (calls.services.CommitWindow), twice into an emptied archive: "parse+store" parses
+and stores in this one process, as `ingest` does on up to two cores; "parse ahead" parses the next
+files in another process meanwhile (computed_ahead), as `ingest` does with three cores or more.
+--profile times each step of storing, then PostgreSQL's own share of the paragraphs (their rows
+inserted again in a transaction rolled back, with and without each part).
 
 Where storing 300 files (34,503 paragraphs) went, issue 11, before and after; 2 cores, embedded
 PostgreSQL 16 on an ext4 disk, 8 GIN indexes on calls_utterance, quiet machine, runs alternated
@@ -43,6 +43,21 @@ cheaper generated columns and indexes, commits that do not wait for the disk (sy
 off measured +5-10%, but a crash could lose calls `ingest` reported stored), or imports in parallel
 sessions. Parsing ahead in a second process measured no faster on 2 cores (the storing process and
 its PostgreSQL backend already keep both busy).
+
+Since then the marked twins (calls/migrations/0005, search/migrations/0008) brought the GIN indexes
+to 16, and storing the same 300 files to 11.2 s (3,078 paragraphs/s). Each index was dropped in
+turn in a rolled-back transaction (VACUUM between runs, paired with a run with every index): the
+repeated-lexeme ones cost most, because callvault_repeated_lexemes is a SQL function with a FROM
+clause that PostgreSQL cannot inline, about 9 microseconds a call even on an empty vector, and
+four indexes called it: utterance_repeated_en 0.52 s, utterance_repeated_zh 0.21 s (no paragraph
+of these files has Chinese), utterance_marked_repeated_en 0.86 s, utterance_marked_repeated_zh
+0.35 s; utterance_marked_en 0.63 s, utterance_search_en 0.42 s; the sample indexes (partial) and
+the Chinese ones on empty vectors within noise. search/migrations/0009 keeps one repeated-lexeme
+index per language (the marked twin, which answers the unfiltered tiers too) and the Chinese one
+over the paragraphs with Chinese terms only: the paragraphs' COPY 5.48 -> 4.49 s. Then `ingest`
+committed the calls together (INGEST_COMMIT_SECONDS, 1 s): 300 commits of 1.06 s became 10 of
+0.72 s (each flushes the WAL of a second's rows) and 600 savepoints of 0.12 s. 2026-12-03, quiet
+machine: parse+store 10.15 s, 3,400 paragraphs/s; parse ahead 3,651 paragraphs/s.
 """
 
 from __future__ import annotations
@@ -108,10 +123,10 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
 
     from calls.ingestion import computed_ahead, parse_workers
-    from calls.services import call_import
+    from calls.services import CommitWindow, call_import
 
     if not args.no_layouts:
         report_layouts(ROOT.parent / "shared" / "corpus" / "layouts")
@@ -135,12 +150,22 @@ def main() -> int:
         started = time.perf_counter()
         statuses: dict[str, int] = {}
         with contextlib.closing(computed_ahead(load_blob, calls, workers=workers)) as loads:
-            for load in loads:
-                item = load()
-                if item is None:
-                    continue
-                status = call_import(loaded=item).status
-                statuses[status] = statuses.get(status, 0) + 1
+            loads = iter(loads)
+            # Committed together as `ingest` commits them, each call a savepoint of its own.
+            while True:
+                with transaction.atomic():
+                    window = CommitWindow()
+                    for load in loads:
+                        item = load()
+                        if item is None:
+                            continue
+                        status = call_import(loaded=item).status
+                        statuses[status] = statuses.get(status, 0) + 1
+                        window.add()
+                        if window.full:
+                            break
+                    else:
+                        break
         seconds = time.perf_counter() - started
         report(label, len(blobs), paragraphs, seconds)
         print(f"  ({', '.join(f'{count} {status}' for status, count in sorted(statuses.items()))})")

@@ -7,8 +7,9 @@ while an import runs.
 
 A bounded threaded client (127.0.0.1 only; each level stops after --seconds or --max-requests)
 sends a fixed mix: searches (words, phrases, Chinese, exclusions), a facet picked, the next page,
-the JSON API, company pages, whole calls and single exchanges. Meanwhile `manage.py ingest` stores
-corpus files, one after another, under companies of their own. Each level runs twice: with every
+the JSON API, company pages, whole calls and single exchanges. Meanwhile corpus files are stored
+as `manage.py ingest` stores them (committed together, a second's worth at a time), under
+companies of their own. Each level runs twice: with every
 client sending its next request as soon as it is answered (the most the machine serves), then
 with the clients together paced at --paced-shares of that rate (the machine busy, not overrun).
 It prints, per level: clients, pace, requests, errors (no answer), 5xx, p50, p95, requests per
@@ -182,34 +183,46 @@ class Importer(threading.Thread):
 
 
 def import_worker() -> None:
-    """The importer's process: each corpus file through `ingest`, under a company and period of its
-    own (the benchmark's copies share the corpus's tickers); prints "ok" or "failed" per file."""
+    """The importer's process: corpus files stored as `manage.py ingest` stores them (committed
+    together, calls.services.CommitWindow), each under a company and period of its own (the
+    benchmark's copies share the corpus's tickers); prints "ok" or "failed" per file once its
+    transaction has committed."""
     import django
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from django.conf import settings
+    from django.db import DatabaseError, transaction
+
+    from calls.ingestion import CallFacts, load_transcript_file
+    from calls.parsing import TranscriptError
+    from calls.services import CommitWindow, call_import
+
     files = sorted(p for p in CORPUS.glob("*.txt") if "_q4_" not in p.name)
     stamp = int(time.time()) % 100000
-    quiet = open(os.devnull, "w")  # noqa: SIM115 - closed with the process
     # Round after round, until stopped: the import runs through every level, however long.
-    for number, path in enumerate(itertools.chain.from_iterable(itertools.repeat(files))):
-        try:
-            call_command(
-                "ingest",
-                str(path),
-                company=f"Loadtest {stamp} {number}",
-                ticker=f"L{stamp}{number}",
-                year=2031,
-                quarter=1,
-                verbosity=0,
-                stdout=quiet,
-                stderr=quiet,
-            )
-            print("ok", flush=True)
-        except (CommandError, SystemExit):
-            print("failed", flush=True)
+    numbered = enumerate(itertools.chain.from_iterable(itertools.repeat(files)))
+    while True:
+        outcomes = []
+        with transaction.atomic():
+            window = CommitWindow()
+            while not window.full:
+                number, path = next(numbered)
+                facts = CallFacts(
+                    company=f"Loadtest {stamp} {number}",
+                    ticker=f"L{stamp}{number}",
+                    fiscal_year=2031,
+                    fiscal_quarter=1,
+                )
+                try:
+                    loaded = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
+                    call_import(loaded=loaded)  # a savepoint: a refused call leaves the others
+                    outcomes.append("ok")
+                except (TranscriptError, DatabaseError):
+                    outcomes.append("failed")
+                window.add()
+        for outcome in outcomes:
+            print(outcome, flush=True)
 
 
 def run_level(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
@@ -101,6 +103,31 @@ def _write_chinese_terms(call_ids: list[int]) -> None:
             utterance.cjk_terms = terms
             changed.append(utterance)
     Utterance.objects.bulk_update(changed, ["cjk_terms"], batch_size=2000)
+
+
+class CommitWindow:
+    """When a transaction storing several calls (`ingest`'s) should commit: after
+    INGEST_COMMIT_SECONDS or INGEST_COMMIT_FILES, whichever comes first.
+
+    A commit waits for the disk, and moves the data version every cached search is keyed by: one
+    a second instead of one per file. Each call is still all or nothing (a savepoint of
+    call_import's), and a caller reports a call stored only once its transaction has committed.
+    """
+
+    def __init__(self) -> None:
+        self.opened = time.monotonic()
+        self.files = 0
+
+    def add(self) -> None:
+        self.files += 1
+
+    @property
+    def full(self) -> bool:
+        """Whether to commit now; never before a first file (a window of 0 s is one file each)."""
+        return self.files > 0 and (
+            self.files >= settings.INGEST_COMMIT_FILES
+            or time.monotonic() - self.opened >= settings.INGEST_COMMIT_SECONDS
+        )
 
 
 def call_import(*, loaded: LoadedTranscript) -> ImportResult:

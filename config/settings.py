@@ -168,6 +168,11 @@ TRANSCRIPT_MAX_BYTES = int(os.environ.get("TRANSCRIPT_MAX_BYTES", 5 * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = TRANSCRIPT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = TRANSCRIPT_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# `manage.py ingest` commits the calls it stores together, every this many seconds or files,
+# whichever comes first: a commit waits for the disk (about 3 ms), and each one moves the data
+# version, which every cached search is keyed by. Each call stays all or nothing on its own.
+INGEST_COMMIT_SECONDS = float(os.environ.get("INGEST_COMMIT_SECONDS", 1.0))
+INGEST_COMMIT_FILES = max(1, int(os.environ.get("INGEST_COMMIT_FILES", 100)))
 # Previews never confirmed are removed by `manage.py uploads_expire` after this many hours.
 UPLOADS_PENDING_HOURS = int(os.environ.get("UPLOADS_PENDING_HOURS", 24))
 

@@ -436,3 +436,79 @@ def test_a_folder_is_searched_for_the_patterns_given(tmp_path):
         ("q3.jsonl", "created"), ("q1.txt", "unchanged"),
     ]  # fmt: skip
     assert sorted(Call.objects.values_list("fiscal_quarter", flat=True)) == [1, 3]
+
+
+def transactions_of_the_calls() -> list[int]:
+    """How many calls each transaction stored, in the order stored, as recorded by the trigger of
+    `recording_transactions` (txid_current() is the top-level transaction's, savepoints or not)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM test_call_xact GROUP BY xact ORDER BY min(call_id)")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def recording_transactions():
+    """Each call stored, with the transaction that stored it (a test table and trigger)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE test_call_xact (call_id bigint, xact bigint)")
+        cursor.execute(
+            "CREATE FUNCTION test_record_xact() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN INSERT INTO test_call_xact VALUES (NEW.id, txid_current()); RETURN NULL; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_record_xact AFTER INSERT ON calls_call"
+            " FOR EACH ROW EXECUTE FUNCTION test_record_xact()"
+        )
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_kestrel() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN IF NEW.title ILIKE '%kestrel%' THEN RAISE EXCEPTION 'disk full'; END IF;"
+            " RETURN NEW; END $$"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS test_refuse_kestrel ON calls_call")
+        cursor.execute("DROP FUNCTION test_refuse_kestrel()")
+        cursor.execute("DROP TRIGGER test_record_xact ON calls_call")
+        cursor.execute("DROP FUNCTION test_record_xact()")
+        cursor.execute("DROP TABLE test_call_xact")
+
+
+def start_again() -> None:
+    call_command("flush", "--noinput")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE test_call_xact")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calls_are_committed_together_each_one_whole(settings, recording_transactions):
+    files = sorted(SAMPLES.glob("*.txt"))
+    assert len(files) == 4
+    settings.INGEST_COMMIT_FILES = 3
+    reports = ingest(*files)
+    assert [r["status"] for r in reports] == ["created"] * 4
+    assert transactions_of_the_calls() == [3, 1]
+    # A file the database refuses inside a transaction of several: the others of it are stored.
+    start_again()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_kestrel BEFORE INSERT ON calls_call"
+            " FOR EACH ROW EXECUTE FUNCTION test_refuse_kestrel()"
+        )
+    settings.INGEST_COMMIT_FILES = 100
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", *map(str, files), "--json", stdout=out)
+    reports = [json.loads(line) for line in out.getvalue().splitlines()]
+    refused = [r for r in reports if "error" in r]
+    assert [r["file"] for r in refused] == [str(files[1])], reports
+    assert refused[0]["error"].startswith("the database refused the call: disk full")
+    assert transactions_of_the_calls() == [3]
+    assert Call.objects.count() == 3
+    assert not Call.objects.filter(title__icontains="kestrel").exists()
+    assert not Utterance.objects.filter(call__title__icontains="kestrel").exists()
+    # With no time to share, each call commits alone, as a web upload's does.
+    start_again()
+    settings.INGEST_COMMIT_SECONDS = 0
+    with pytest.raises(CommandError):
+        call_command("ingest", *map(str, files), "--json", stdout=io.StringIO())
+    assert transactions_of_the_calls() == [1, 1, 1]

@@ -67,7 +67,12 @@ def test_a_database_that_is_not_there_stops_the_run_at_the_first_file():
 
 def test_a_database_lost_mid_run_stops_it_after_the_files_stored():
     with tempfile.TemporaryDirectory(prefix="callvault-lost-") as folder:
-        env = {"CALLVAULT_PGDATA": str(Path(folder) / "pgdata"), "DATABASE_URL": ""}
+        # Two files a transaction: the kill comes while the next two are being stored together.
+        env = {
+            "CALLVAULT_PGDATA": str(Path(folder) / "pgdata"),
+            "DATABASE_URL": "",
+            "INGEST_COMMIT_FILES": "2",
+        }
         migrated = manage("migrate", "--no-input", env=env)
         _out, err = migrated.communicate(timeout=300)
         assert migrated.returncode == 0, err
@@ -84,7 +89,7 @@ def test_a_database_lost_mid_run_stops_it_after_the_files_stored():
                 process.kill()
         reports = [first, *(json.loads(line) for line in rest.splitlines())]
         stored = [report["file"] for report in reports if "status" in report]
-        assert stored[0] == str(FILES[0])
+        assert stored[:2] == [str(FILES[0]), str(FILES[1])]
         assert len(stored) < len(FILES), "every file was stored before the database went"
         check_stopped(reports, stderr, process.returncode, stored=stored)
         time.sleep(0.5)  # the killed server's last processes exit before the folder goes

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from calls.ingestion import (
     CallFacts,
@@ -26,7 +26,7 @@ from calls.ingestion import (
 )
 from calls.models import PART_LABELS
 from calls.parsing import TranscriptError
-from calls.services import CompanyUnknown, call_import
+from calls.services import CommitWindow, CompanyUnknown, call_import
 
 # How many warnings a --strict failure lists in its message (the rest are counted).
 _STRICT_LISTED = 3
@@ -66,7 +66,7 @@ class Command(BaseCommand):
     help = (
         "Import earnings-call transcripts. Each PATH is a file or a folder (searched recursively for *.txt, "
         "or for the --pattern given). "
-        "Each file is stored in its own transaction; a bad file is reported and the others still import. "
+        "Each file is stored whole or not at all; a bad file is reported and the others still import. "
         "--company, --ticker, --year, --quarter and --date override what the files say, for every file given."
     )
 
@@ -121,28 +121,13 @@ class Command(BaseCommand):
         # this one stores; their outcomes are taken in order, each when its turn comes.
         loads = computed_ahead(_load, [(path, settings.TRANSCRIPT_MAX_BYTES, facts) for path in files])
         with contextlib.closing(loads):
-            while queue:
-                path, last_try = queue.popleft()
-                # Each file's first try takes the next parse; a second try parses it again, here.
-                load = functools.partial(_load, path, settings.TRANSCRIPT_MAX_BYTES, facts)
-                load = load if last_try else next(loads)
-                try:
-                    report = self._ingest_one(
-                        path, load, dry_run=options["dry_run"], strict=options["strict"], last_try=last_try
-                    )
-                except DatabaseUnreachable as error:
-                    # Every file after this one would fail the same way: stop, saying what was stored.
-                    lost = str(error)
-                    report = {"file": str(path), "error": f"the database is unreachable: {lost}"}
-                if report is None:
-                    queue.append((path, True))
-                    continue
-                tally.add(report)
-                progress.clear()
-                self._print(report, as_json=options["json"])
+            while queue and lost is None:
+                reports, lost = self._stored_together(queue, loads, facts, options)
+                for report in reports:
+                    tally.add(report)
+                    progress.clear()
+                    self._print(report, as_json=options["json"])
                 progress.update(tally)
-                if lost is not None:
-                    break
         if lost is not None:
             for path, _last_try in queue:
                 report = {"file": str(path), "error": "not imported: the database is unreachable"}
@@ -160,6 +145,64 @@ class Command(BaseCommand):
             )
         if tally.failed:
             raise CommandError(f"{len(tally.failed)} of {len(files)} file(s) could not be imported")
+
+    def _stored_together(
+        self, queue: deque, loads, facts: CallFacts, options: dict
+    ) -> tuple[list[dict], str | None]:
+        """The next files of `queue` stored in one transaction (a CommitWindow's worth, at least
+        one): their reports once it has committed, and why the database was lost, if it was.
+
+        Each call is a savepoint of its own inside it: a file the database refuses leaves the others
+        stored. A database lost before the commit loses the whole transaction, and every file in it
+        is reported not stored: no file is reported stored before it is.
+        """
+        reports: list[dict] = []
+        window = CommitWindow()
+        together = contextlib.nullcontext() if options["dry_run"] else transaction.atomic()
+        try:
+            with together:
+                while queue and not window.full:
+                    path, last_try = queue.popleft()
+                    # Each file's first try takes the next parse; a second try parses it again, here.
+                    load = functools.partial(_load, path, settings.TRANSCRIPT_MAX_BYTES, facts)
+                    load = load if last_try else next(loads)
+                    try:
+                        report = self._ingest_one(
+                            path,
+                            load,
+                            dry_run=options["dry_run"],
+                            strict=options["strict"],
+                            last_try=last_try,
+                        )
+                    except DatabaseUnreachable:
+                        reports.append({"file": str(path)})
+                        raise
+                    if report is None:
+                        queue.append((path, True))
+                    else:
+                        reports.append(report)
+                        window.add()
+        except DatabaseUnreachable as error:
+            lost = str(error)
+        except (OperationalError, InterfaceError) as error:  # the commit itself
+            if not _database_lost():
+                raise
+            lost = " ".join(str(error).split()) or type(error).__name__
+        else:
+            return reports, None
+        # Files the import could not store anyway keep their own reasons; the others were stored
+        # in a transaction that is gone. The first of them says why, the others point to it.
+        # (Lost before any file, as when there was no database to begin with: the next one says so.)
+        if queue and all("error" in report for report in reports):
+            reports.append({"file": str(queue.popleft()[0])})
+        unstored, reason = [], f"the database is unreachable: {lost}"
+        for report in reports:
+            if "error" in report:
+                unstored.append(report)
+                continue
+            unstored.append({"file": report["file"], "error": reason})
+            reason = "not imported: the database is unreachable"
+        return unstored, lost
 
     def _files(self, paths: list[str], *, patterns: list[str]):
         for raw in paths:
