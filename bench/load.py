@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.search import CORPUS, build, percentile, setup_django  # noqa: E402
 
 HOST = "127.0.0.1"  # never anything else: this sends real load
+IMPORTED_PREFIX = "Loadtest "  # the companies the import meanwhile stores its calls under
 
 WORDS = [
     "margin", "revenue", "guidance", "supply chain", "inflation", "customers", "pricing", "backlog",
@@ -209,7 +210,7 @@ def import_worker() -> None:
             while not window.full:
                 number, path = next(numbered)
                 facts = CallFacts(
-                    company=f"Loadtest {stamp} {number}",
+                    company=f"{IMPORTED_PREFIX}{stamp} {number}",
                     ticker=f"L{stamp}{number}",
                     fiscal_year=2031,
                     fiscal_quarter=1,
@@ -330,6 +331,27 @@ def kind(path: str) -> str:
     return page + (f"?{'&'.join(names)}" if names else "")
 
 
+def forget_imported() -> None:
+    """The calls an import of this script stored removed (its "Loadtest" companies), before and
+    after a run: each run measures the archive bench/search.py built, not one grown by the last."""
+    from django.db import connection
+
+    from calls.models import Company
+    from calls.services import companies_delete
+
+    imported = list(Company.objects.filter(name__startswith=IMPORTED_PREFIX).values_list("pk", flat=True))
+    if not imported:
+        return
+    started = time.perf_counter()
+    companies_delete(company_ids=imported)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE calls_utterance")
+    seconds = time.perf_counter() - started
+    print(
+        f"removed the {len(imported):,} companies an import of load.py left, in {seconds:.0f} s", flush=True
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -362,6 +384,8 @@ def main() -> None:
 
     from calls.models import Utterance
 
+    forget_imported()
+
     database_url = os.environ["DATABASE_URL"]
     paragraphs = Utterance.objects.count()
     paths = mix(sample_urls())
@@ -390,6 +414,7 @@ def main() -> None:
         server.wait(timeout=30)
         if importer.is_alive():
             importer.join(timeout=120)
+        forget_imported()
     print(
         f"\n{paragraphs:,} paragraphs; gunicorn {args.workers} workers x {args.threads} threads, production"
         f" settings; {importer.files} files imported meanwhile ({importer.failed} failed)"
