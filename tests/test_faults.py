@@ -57,7 +57,7 @@ def test_database_stopped_mid_import_leaves_no_half_call_and_the_rerun_completes
         [sys.executable, "manage.py", "ingest", "--json", *map(str, files)],
         cwd=ROOT,
         # Calls committed two at a time: the stop comes with a transaction of several in flight.
-        env=server.env(INGEST_COMMIT_FILES="2"),
+        env=server.env(INGEST_COMMIT_FILES="2", INGEST_COMMIT_SECONDS="600"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

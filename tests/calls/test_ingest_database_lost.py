@@ -72,6 +72,7 @@ def test_a_database_lost_mid_run_stops_it_after_the_files_stored():
             "CALLVAULT_PGDATA": str(Path(folder) / "pgdata"),
             "DATABASE_URL": "",
             "INGEST_COMMIT_FILES": "2",
+            "INGEST_COMMIT_SECONDS": "600",  # two files, however slow the first one is
         }
         migrated = manage("migrate", "--no-input", env=env)
         _out, err = migrated.communicate(timeout=300)
