@@ -1,5 +1,6 @@
 """Reads of the calls app, named for their purpose (STYLE.md: reads in one place per app)."""
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 
 
@@ -61,6 +62,18 @@ class CallQuerySet(models.QuerySet):
 class SpeakerQuerySet(models.QuerySet):
     def with_turn_counts(self):
         return self.annotate(turn_count=models.Count("turns", distinct=True))
+
+    def appearances(self, speaker_ids: list[int]) -> dict[int, tuple[int, list[str]]]:
+        """For each of these speakers, how many calls they spoke on and in which roles; one query."""
+        rows = (
+            self.filter(pk__in=speaker_ids)
+            .annotate(
+                calls=models.Count("turns__call", distinct=True),
+                roles=ArrayAgg("turns__role", distinct=True, default=[]),
+            )
+            .values_list("pk", "calls", "roles")
+        )
+        return {pk: (calls, roles) for pk, calls, roles in rows}
 
     def by_family_name(self):
         """As a list of people is read: by family name, then the whole name, then the firm."""

@@ -1,6 +1,5 @@
 import re
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
@@ -52,16 +51,17 @@ def company_list(request):
 
 
 def speaker_list(request):
-    speakers = Speaker.objects.annotate(
-        call_count=Count("turns__call", distinct=True),
-        roles=ArrayAgg("turns__role", distinct=True, default=[]),
-    ).by_family_name()
-    filterset = SpeakerFilter(request.GET, queryset=speakers)
+    filterset = SpeakerFilter(request.GET, queryset=Speaker.objects.by_family_name())
     # An invalid value (an unknown role) is reported and left out: .qs filters by the valid ones only.
     errors = [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
     page = _paginate(request, filterset.qs, ROWS_PER_PAGE)
+    # Counted for the page's speakers only: annotating the list before paging grouped every turn
+    # of the archive on each request (376 ms of 507 at 1.16M paragraphs).
+    page.object_list = list(page.object_list)
+    appearances = Speaker.objects.appearances([speaker.pk for speaker in page])
     for speaker in page:
-        speaker.role_labels = [label for value, label in Role.choices if value in speaker.roles]
+        speaker.call_count, roles = appearances.get(speaker.pk, (0, []))
+        speaker.role_labels = [label for value, label in Role.choices if value in roles]
     company_slug = filterset.form.cleaned_data.get("company")
     company = Company.objects.filter(slug=company_slug).first() if company_slug else None
     return render(

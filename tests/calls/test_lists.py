@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from calls import views
-from calls.models import Call, Company, Speaker, Turn
+from calls.models import Call, Company, Role, Speaker, Turn
 from tests.archive import import_archive
 
 LIST_QUERIES = 4  # the count, the page, and at most a company lookup; never one per row
@@ -125,6 +125,30 @@ class ListTests(TestCase):
             self.get("/speakers/?page=999").context["page"].paginator.num_pages,
         )
         self.assertEqual(self.get("/speakers/?page=x").context["page"].number, 1)
+
+    def test_every_page_counts_each_of_its_speakers_calls_and_roles(self):
+        # Counted for the page's speakers only (Speaker.objects.appearances), after paging.
+        views.ROWS_PER_PAGE, original = 4, views.ROWS_PER_PAGE
+        self.addCleanup(setattr, views, "ROWS_PER_PAGE", original)
+        labels = dict(Role.choices)
+        shown = 0
+        for query in ("", "role=executive&"):
+            first = self.get(f"/speakers/?{query}")
+            for number in range(1, first.context["page"].paginator.num_pages + 1):
+                for speaker in self.get(f"/speakers/?{query}page={number}").context["page"]:
+                    turns = Turn.objects.filter(speaker=speaker)
+                    self.assertEqual(speaker.call_count, turns.values("call").distinct().count(), speaker)
+                    roles = {labels[role] for role in turns.values_list("role", flat=True)}
+                    self.assertEqual(set(speaker.role_labels), roles, speaker)
+                    shown += 1
+        self.assertEqual(
+            shown,
+            Speaker.objects.count()
+            + Turn.objects.filter(role="executive", speaker__isnull=False)
+            .values("speaker")
+            .distinct()
+            .count(),
+        )
 
     def test_speakers_list_queries_do_not_grow_with_the_page_size(self):
         sizes = set()
