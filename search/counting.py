@@ -23,6 +23,7 @@ Counts are plain values, as cached: {"total": n, facet: [(value, name or None, c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -173,10 +174,13 @@ class _Counter:
         weight=None,
         giving: list[str],
         selected: frozenset[str] = frozenset(),
+        selection: Callable[[], QuerySet] | None = None,
     ) -> dict:
         """grouped_counts(...) of `queryset`, or its estimate; `giving`: the counts the caller takes
         from it (marked estimated if it is one); `selected`: values shown even when uncertain (a
-        value the user picked stays on the page, to be taken away)."""
+        value the user picked stays on the page, to be taken away). `selection`: makes the matches
+        of the selected values alone (one facet's), which count those values again, exactly or from
+        a denser sample, where this pass's sample holds too few of them."""
         rate = sample_rate(queryset) if self.estimate else None
         if rate is None:
             return grouped_counts(queryset, facets=facets, languages=languages, weight=weight)
@@ -190,7 +194,7 @@ class _Counter:
             at_least=0 if selected else MIN_SAMPLE_HITS,
         )
         self.estimated.update(giving)
-        return {
+        counts = {
             name: rows * rate
             if name == "total"
             else [
@@ -200,6 +204,22 @@ class _Counter:
             ]
             for name, rows in sampled.items()
         }
+        if selection is not None and len(facets) == 1:
+            # A year picked, on a common word: its own pass groups every year's matches from the
+            # sparsest sample, where the year picked had 73 sampled matches at ten million
+            # paragraphs (shown 13% off). Among its own matches it is counted, or has 1,040.
+            (name,) = facets
+            thin = selected - {value for value, _label, n in sampled[name] if n >= MIN_SAMPLE_HITS}
+            if thin:
+                again = self.grouped(
+                    selection(), facets=[name], languages={}, weight=weight, giving=giving, selected=thin
+                )
+                recounted = [row for row in again[name] if row[0] in thin]
+                kept = [row for row in counts[name] if row[0] not in {value for value, *_ in recounted}]
+                # In the order PostgreSQL gives (count, then value); a facet shown in value order
+                # is sorted again where it is shown.
+                counts[name] = sorted(kept + recounted, key=lambda row: (-row[2], row[0]))
+        return counts
 
 
 def sample_rate(matches: QuerySet) -> int | None:
@@ -270,6 +290,7 @@ def _counted(
                 weight=weight,
                 giving=[name],
                 selected=frozenset(filterset.selected(name)),
+                selection=matches,
             )
             counted[name] = own[name]
     if english_only:

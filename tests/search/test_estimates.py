@@ -165,6 +165,24 @@ class EstimateTests(TestCase):
             self.assertEqual({str(v["value"]): v["count"] for v in data["facets"][name]}, expected, name)
         self.assertGreater(left_out, 0)
 
+    def test_a_selected_value_the_sample_barely_holds_is_counted_among_its_own_matches(self):
+        # The year facet's own pass groups every year's matches from the sample; the year picked
+        # has too few sampled matches there, and is counted again among its own (exactly here).
+        matches = Utterance.objects.filter(TextQuery.parse("revenue").condition(set()))
+        sampled = matches.filter(counting.InSample(16))
+        years = Counter(str(year) for year in sampled.values_list("fiscal_year", flat=True))
+        year, thin = years.most_common(1)[0]
+        exact = matches.filter(fiscal_year=int(year)).count()
+        self.assertNotEqual(exact, thin * 16, "the sampled estimate happens to be exact")
+        in_year = thin * 16  # what the main pass's one count over the sample says
+        self.assertGreater(sampled.count() * 16, in_year, "every match is of one year")
+        with lowered(EXACT_LIMIT=in_year, MIN_SAMPLE_HITS=thin + 1):
+            data = self.api(q="revenue", year=year)
+        self.assertFalse(data["counts_are_exact"]["year"])
+        shown = {v["value"]: v["count"] for v in data["facets"]["year"]}
+        self.assertEqual(shown[year], exact)
+        self.assertEqual(data["total"], exact)
+
     def test_small_result_sets_stay_exact(self):
         with lowered():
             data = self.api(q="cryptocurrency OR penang")
