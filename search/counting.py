@@ -209,16 +209,20 @@ class _Counter:
             # sparsest sample, where the year picked had 73 sampled matches at ten million
             # paragraphs (shown 13% off). Among its own matches it is counted, or has 1,040.
             (name,) = facets
-            thin = selected - {value for value, _label, n in sampled[name] if n >= MIN_SAMPLE_HITS}
+            # Only the values shown are counted again: a value picked that the sample missed is
+            # left out, as the exact counts leave out one past the top values they list.
+            thin = {value for value, _label, n in sampled[name] if value in selected and n < MIN_SAMPLE_HITS}
             if thin:
                 again = self.grouped(
                     selection(), facets=[name], languages={}, weight=weight, giving=giving, selected=thin
                 )
-                recounted = [row for row in again[name] if row[0] in thin]
-                kept = [row for row in counts[name] if row[0] not in {value for value, *_ in recounted}]
+                recounted = {value: n for value, _label, n in again[name] if value in thin}
                 # In the order PostgreSQL gives (count, then value); a facet shown in value order
                 # is sorted again where it is shown.
-                counts[name] = sorted(kept + recounted, key=lambda row: (-row[2], row[0]))
+                counts[name] = sorted(
+                    [(value, label, recounted.get(value, n)) for value, label, n in counts[name]],
+                    key=lambda row: (-row[2], row[0]),
+                )
         return counts
 
 
