@@ -11,7 +11,7 @@ on two made-up 4 MB files (one line; many short lines), in seconds per megabyte:
 work per megabyte is bounded, whatever the shape of the file. The throwaway database
 (callvault_bench_ingest) is created on the same server as the dev database and dropped at the end.
 Storing goes through the same `call_import` service as `manage.py ingest`, committed together as it
-commits them (calls.services.CommitWindow), twice into an emptied archive: "parse+store" parses
+commits them (calls.services.stored_together), twice into an emptied archive: "parse+store" parses
 and stores in this one process, as `ingest` does on up to two cores; "parse ahead" parses the next
 files in another process meanwhile (computed_ahead), as `ingest` does with three cores or more.
 --profile times each step of storing, then PostgreSQL's own share of the paragraphs (their rows
@@ -123,10 +123,10 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import connection
 
     from calls.ingestion import computed_ahead, parse_workers
-    from calls.services import CommitWindow, call_import
+    from calls.services import call_import, stored_together
 
     if not args.no_layouts:
         report_layouts(ROOT.parent / "shared" / "corpus" / "layouts")
@@ -146,26 +146,18 @@ def main() -> int:
     if len(loaded) < len(blobs):
         print(f"  ({len(blobs) - len(loaded)} files skipped: their period cannot be settled from the file)")
 
+    def store_one(load) -> str | None:
+        item = load()
+        return None if item is None else call_import(loaded=item).status
+
     def store(label: str, workers: int, steps: Steps | None = None) -> None:
         started = time.perf_counter()
         statuses: dict[str, int] = {}
         with contextlib.closing(computed_ahead(load_blob, calls, workers=workers)) as loads:
-            loads = iter(loads)
             # Committed together as `ingest` commits them, each call a savepoint of its own.
-            while True:
-                with transaction.atomic():
-                    window = CommitWindow()
-                    for load in loads:
-                        item = load()
-                        if item is None:
-                            continue
-                        status = call_import(loaded=item).status
-                        statuses[status] = statuses.get(status, 0) + 1
-                        window.add()
-                        if window.full:
-                            break
-                    else:
-                        break
+            for outcomes in stored_together(loads, store_one):
+                for status in filter(None, outcomes):
+                    statuses[status] = statuses.get(status, 0) + 1
         seconds = time.perf_counter() - started
         report(label, len(blobs), paragraphs, seconds)
         print(f"  ({', '.join(f'{count} {status}' for status, count in sorted(statuses.items()))})")

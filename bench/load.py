@@ -185,7 +185,7 @@ class Importer(threading.Thread):
 
 def import_worker() -> None:
     """The importer's process: corpus files stored as `manage.py ingest` stores them (committed
-    together, calls.services.CommitWindow), each under a company and period of its own (the
+    together, calls.services.stored_together), each under a company and period of its own (the
     benchmark's copies share the corpus's tickers); prints "ok" or "failed" per file once its
     transaction has committed."""
     import django
@@ -193,35 +193,33 @@ def import_worker() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.conf import settings
-    from django.db import DatabaseError, transaction
+    from django.db import DatabaseError
 
     from calls.ingestion import CallFacts, load_transcript_file
     from calls.parsing import TranscriptError
-    from calls.services import CommitWindow, call_import
+    from calls.services import call_import, stored_together
 
     files = sorted(p for p in CORPUS.glob("*.txt") if "_q4_" not in p.name)
     stamp = int(time.time()) % 100000
     # Round after round, until stopped: the import runs through every level, however long.
     numbered = enumerate(itertools.chain.from_iterable(itertools.repeat(files)))
-    while True:
-        outcomes = []
-        with transaction.atomic():
-            window = CommitWindow()
-            while not window.full:
-                number, path = next(numbered)
-                facts = CallFacts(
-                    company=f"{IMPORTED_PREFIX}{stamp} {number}",
-                    ticker=f"L{stamp}{number}",
-                    fiscal_year=2031,
-                    fiscal_quarter=1,
-                )
-                try:
-                    loaded = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
-                    call_import(loaded=loaded)  # a savepoint: a refused call leaves the others
-                    outcomes.append("ok")
-                except (TranscriptError, DatabaseError):
-                    outcomes.append("failed")
-                window.add()
+
+    def store(numbered_path) -> str:
+        number, path = numbered_path
+        facts = CallFacts(
+            company=f"{IMPORTED_PREFIX}{stamp} {number}",
+            ticker=f"L{stamp}{number}",
+            fiscal_year=2031,
+            fiscal_quarter=1,
+        )
+        try:
+            loaded = load_transcript_file(path, max_bytes=settings.TRANSCRIPT_MAX_BYTES, facts=facts)
+            call_import(loaded=loaded)  # a savepoint: a refused call leaves the others
+        except (TranscriptError, DatabaseError):
+            return "failed"
+        return "ok"
+
+    for outcomes in stored_together(numbered, store):
         for outcome in outcomes:
             print(outcome, flush=True)
 

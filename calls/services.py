@@ -6,8 +6,9 @@ import datetime
 import hashlib
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +22,9 @@ from calls.parsing import Transcript, TranscriptError
 from calls.querysets import ticker_alias
 from calls.signals import utterances_refreshed
 from calls.text import chinese_terms
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Speaker lines that name nobody: such turns keep their label but belong to no Speaker.
 _ANONYMOUS = re.compile(r"^(operator|unidentified\b|unknown\b|participant\b)", re.IGNORECASE)
@@ -128,6 +132,27 @@ class CommitWindow:
             self.files >= settings.INGEST_COMMIT_FILES
             or time.monotonic() - self.opened >= settings.INGEST_COMMIT_SECONDS
         )
+
+
+def stored_together(items: Iterable[T], store: Callable[[T], R]) -> Iterator[list[R]]:
+    """`store` called on each item, a CommitWindow's worth of items to a transaction (each store a
+    savepoint of its own, as call_import's is); each transaction's outcomes once it has committed.
+    What `store` raises rolls back its whole transaction."""
+    items = iter(items)
+    while True:
+        outcomes: list[R] = []
+        with transaction.atomic():
+            window = CommitWindow()
+            for item in items:
+                outcomes.append(store(item))
+                window.add()
+                if window.full:
+                    break
+        if not outcomes:
+            return
+        yield outcomes
+        if not window.full:  # the items ran out
+            return
 
 
 def call_import(*, loaded: LoadedTranscript) -> ImportResult:

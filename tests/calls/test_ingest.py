@@ -512,3 +512,21 @@ def test_calls_are_committed_together_each_one_whole(settings, recording_transac
     with pytest.raises(CommandError):
         call_command("ingest", *map(str, files), "--json", stdout=io.StringIO())
     assert transactions_of_the_calls() == [1, 1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_together_yields_each_transactions_outcomes_once_committed(settings, recording_transactions):
+    # The benchmarks' way of storing as `ingest` does (calls.services.stored_together).
+    settings.INGEST_COMMIT_FILES = 3
+    files = sorted(SAMPLES.glob("*.txt"))
+
+    def store(path):
+        return services.call_import(loaded=load_transcript_file(path, max_bytes=10**7)).status
+
+    batches = []
+    for outcomes in services.stored_together(files, store):
+        batches.append(outcomes)
+        assert Call.objects.count() == sum(map(len, batches))  # yielded as each one ends
+    assert batches == [["created"] * 3, ["created"]]
+    assert transactions_of_the_calls() == [3, 1]
+    assert list(services.stored_together([], store)) == []
