@@ -41,6 +41,7 @@ from .model import (
     Turn,
 )
 from .names import clean_company_name, name_key, strip_possessive
+from .unlabelled import NO_LABELS, read_unlabelled, transcript_from_unlabelled
 from .xmlformat import looks_like_xml, read_xml
 
 __all__ = [
@@ -72,19 +73,17 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
     # Paragraphs stay apart, so that "... of Acme Inc." does not run on into the next sentence.
     opening = [p.text[:1500] for raw in read.turns[:_METADATA_TURNS] for p in raw.paragraphs[:2]]
     found = find_metadata(header=read.header, opening=opening, filename=filename, fields=read.fields)
-    transcript = transcript_from_layout(read, company=found.company, qa_only=found.part == "qa")
+    unlabelled = read.layout.endswith("unlabelled")
+    if unlabelled:
+        transcript = transcript_from_unlabelled(read)
+    else:
+        transcript = transcript_from_layout(read, company=found.company, qa_only=found.part == "qa")
     fill_metadata(transcript, found)
-    if read.layout == "unlabelled" and not (transcript.company and transcript.fiscal_year):
-        raise TranscriptError(_NO_LABELS)
+    if unlabelled and not (transcript.company and transcript.fiscal_year):
+        raise TranscriptError(NO_LABELS)
     transcript.warnings.sort(key=lambda warning: warning.line)
     transcript.warnings[:0] = warnings
     return transcript
-
-
-_NO_LABELS = (
-    "no speaker lines found: expected lines such as 'Operator', 'Jane Doe - CFO', 'Jane Doe' above her "
-    "affiliation, '- Analyst' or 'Jane Doe: ...'"
-)
 
 
 def read_layout(text: str, *, filename: str = "") -> ReadLayout:
@@ -119,27 +118,6 @@ def _read_plain(text: str) -> ReadLayout:
         if not str(error).startswith("no speaker lines"):
             raise
         return read_unlabelled(text)
-
-
-def read_unlabelled(text: str) -> ReadLayout:
-    """Text with no speaker labels at all: kept as one unidentified speaker, with a doubt warning,
-    when the file still says which call it is (parse_transcript refuses it otherwise)."""
-    paragraphs = [
-        Paragraph(line.strip(), number)
-        for number, line in enumerate(text.split("\n"), start=1)
-        if line.strip()
-    ]
-    if sum(len(p.text.split()) for p in paragraphs) < 200:
-        raise TranscriptError(_NO_LABELS)
-    turn = LabelledTurn(label="", name="Unidentified Speaker", line=paragraphs[0].line, paragraphs=paragraphs)
-    warning = ParseWarning(
-        0, "no speaker labels found: the whole text is kept under one unidentified speaker", doubt=True
-    )
-    counts = {"read": len(paragraphs), "speech": len(paragraphs), "speaker": 0, "header": 0, "ignored": 0}
-    header = [(p.line, p.text) for p in paragraphs[:40]]
-    return ReadLayout(
-        layout="unlabelled", turns=[turn], header=header, warnings=[warning], line_counts=counts
-    )
 
 
 def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool = False) -> Transcript:
