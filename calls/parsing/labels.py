@@ -426,6 +426,12 @@ _TIMED_INLINE = re.compile(
 _INLINE = re.compile(r"^(?P<label>[^:：]{0,110}?)\s*[:：]\s*(?P<speech>.*)$")
 
 
+def is_timed_label(text: str) -> bool:
+    """ "Jane Doe (05:40):" alone on its line: the time stamp marks it a label, speech or not."""
+    match = _TIMED_INLINE.match(text)
+    return match is not None and not match["speech"]
+
+
 @functools.lru_cache(maxsize=65536)
 def parse_inline_label(text: str) -> tuple[Label, str] | None:
     """(label, speech) of "Jane Doe: Thanks." / "JANE DOE:Thanks" / "Jane Doe, CFO: ..." / "主持人：..."."""

@@ -32,6 +32,7 @@ from .labels import (
     display_title,
     ends_sentence,
     has_title_word,
+    is_timed_label,
     looks_like_name,
     looks_like_rest,
     parse_inline_label,
@@ -525,13 +526,14 @@ class _Reader:
         use_inline = len(inline_ok) >= 2 or (inline_ok and not accepted_own)
         if use_inline and len(inline_ok) >= 3:
             # The file speaks in "Name: text" lines: a caller heard once is a label too, when the
-            # name has two words and what follows reads as speech, not a figure ("Gross Margin: 45%").
+            # name has two words and what follows reads as speech, not a figure ("Gross Margin: 45%"),
+            # or the label stands alone with its time stamp ("Jane Doe (05:40):", speech below).
             for index, (label, speech) in inline.items():
                 if (
                     index not in inline_ok
                     and label.kind == "person"
                     and " " in label.name
-                    and speech[:1].isalpha()
+                    and (speech[:1].isalpha() or is_timed_label(self.entries[index].text))
                 ):
                     inline_ok.append(index)
             inline_ok.sort()

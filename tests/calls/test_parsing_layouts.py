@@ -439,6 +439,34 @@ def test_timestamped_labels():
     assert transcript.turns[1].paragraphs[0].text == "Revenue grew."
 
 
+# rev.com's own layout: the timed label alone on its line, the speech under it.
+TIMED_LABEL_LINES = """Zephyr Widgets Q1 2021 Earnings Call Transcript
+
+Operator (00:00):
+Good day and welcome to the Zephyr Widgets first quarter 2021 earnings call.
+
+Jane Roe (00:45):
+Thank you. Revenue grew.
+
+Operator (05:10):
+Our first question comes from Bob Poe with Calder Partners.
+
+Bob Poe (05:15):
+What is the outlook for margins?
+
+Cy Doe (05:40):
+Margins should expand as pricing holds.
+"""
+
+
+def test_timed_labels_alone_on_their_lines_are_labels_even_when_heard_once():
+    transcript = parse_transcript(TIMED_LABEL_LINES)
+    assert [turn.name for turn in transcript.turns] == ["Operator", "Jane Roe", "Operator", "Bob Poe", "Cy Doe"]
+    assert questioners(transcript) == ["Bob Poe"]
+    assert people(transcript)["Cy Doe"][0] == "executive"
+    assert transcript.turns[4].paragraphs[0].text == "Margins should expand as pricing holds."
+
+
 def test_text_without_any_labels_is_refused_with_a_clear_message():
     text = "We had a good quarter. Revenue grew.\nMargins widened and we hired.\n" * 20
     with pytest.raises(TranscriptError, match="no speaker lines"):
