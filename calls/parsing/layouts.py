@@ -520,7 +520,7 @@ class _Reader:
             inline_ok += [
                 i
                 for i, (label, _) in inline.items()
-                if i not in inline_ok and label.kind == "person" and label.rest and " " in label.name
+                if i not in inline_ok and label.kind == "person" and label.rest and _full_name(label)
             ]
             inline_ok.sort()
         use_inline = len(inline_ok) >= 2 or (inline_ok and not accepted_own)
@@ -532,7 +532,7 @@ class _Reader:
                 if (
                     index not in inline_ok
                     and label.kind == "person"
-                    and " " in label.name
+                    and _full_name(label)
                     and (speech[:1].isalpha() or is_timed_label(self.entries[index].text))
                 ):
                     inline_ok.append(index)
@@ -976,6 +976,13 @@ def _loose(key: str) -> str:
     """First and last word of a name key: "michael brian nathanson" and "michael nathanson" agree."""
     words = key.split()
     return f"{words[0]} {words[-1]}" if len(words) >= 2 else key
+
+
+def _full_name(label: Label) -> bool:
+    """A given name and a family name: two words, or a Chinese name (written without a space) with
+    the title or firm a label adds ("王芳（首席財務官）"), since a short Chinese word before a colon
+    may be a field ("備註：")."""
+    return " " in label.name or (_is_cjk_name(label.name) and bool(label.rest))
 
 
 def _is_cjk_name(name: str) -> bool:

@@ -339,6 +339,31 @@ CHINESE = """公司：微風科技
 """
 
 
+# Simplified Chinese; the CFO speaks once, under a label with her title.
+CHINESE_ONCE = """泽菲尔科技 2023年第三季度业绩电话会议
+主持人：各位好，欢迎参加泽菲尔科技2023年第三季度业绩电话会议。
+张伟（首席执行官）：谢谢。本季度营收增长百分之十二，毛利率保持稳定。
+主持人：现在开始问答环节。第一位提问者是来自远见证券的李大华。
+李大华（远见证券）：请问明年的毛利率展望如何？
+王芳（首席财务官）：我们预计毛利率将温和上升。
+备注：以上内容仅供参考。
+主持人：下一位提问者是来自华泰证券的陈明。
+陈明（华泰证券）：请问库存情况如何？
+张伟（首席执行官）：库存处于健康水平。
+"""
+
+
+def test_a_chinese_label_heard_once_with_its_title_is_a_label():
+    transcript = parse_transcript(CHINESE_ONCE)
+    names = [turn.name for turn in transcript.turns]
+    assert names == ["Operator", "张伟", "Operator", "李大华", "王芳", "Operator", "陈明", "张伟"]
+    assert people(transcript)["王芳"] == ("executive", "")
+    assert transcript.turns[4].title == "首席财务官"
+    # A short word before a colon with nothing after it that a label adds is a line of speech.
+    assert transcript.turns[4].paragraphs[-1].text == "备注：以上内容仅供参考。"
+    assert questioners(transcript) == ["李大华", "陈明"]
+
+
 def test_chinese_labels_and_the_operator_in_chinese():
     transcript = parse_transcript(CHINESE)
     assert [turn.name for turn in transcript.turns] == [
