@@ -563,7 +563,7 @@ class _Reader:
                 if label is not None and (
                     label.kind == "operator" or (label.kind == "person" and not label.rest)
                 ):
-                    dashed[index] = (label, match["speech"].strip())
+                    dashed[index] = _title_peeled(label, entry.text, match["speech"].strip())
         dash_counts = Counter(label.key for label, _ in dashed.values())
         dash_ok = [
             index
@@ -976,6 +976,26 @@ def _loose(key: str) -> str:
     """First and last word of a name key: "michael brian nathanson" and "michael nathanson" agree."""
     words = key.split()
     return f"{words[0]} {words[-1]}" if len(words) >= 2 else key
+
+
+_DASH_SEPARATOR = re.compile(r"\s+[-–—]{1,2}\s+")
+
+
+def _title_peeled(label: Label, line: str, speech: str) -> tuple[Label, str]:
+    """ "Jane Doe -- Chief Executive Officer -- Thank you.": a Motley Fool label line joined to its
+    speech; what stands between the dashes is the label's title (and firm), not speech."""
+    if label.kind != "person":
+        return label, speech
+    separators = list(itertools.islice(_DASH_SEPARATOR.finditer(speech), 2))
+    for separator in reversed(separators):
+        rest, said = speech[: separator.start()], speech[separator.end() :]
+        if len(said.split()) < 2 or not (looks_like_rest(rest) and has_title_word(rest)):
+            continue
+        written = line[: len(line) - len(speech) + separator.start()]
+        fuller = parse_label(clean_line(written))
+        if fuller is not None and fuller.kind == "person" and fuller.rest and fuller.key == label.key:
+            return fuller, said
+    return label, speech
 
 
 def _full_name(label: Label) -> bool:

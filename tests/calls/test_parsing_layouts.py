@@ -486,10 +486,44 @@ Margins should expand as pricing holds.
 
 def test_timed_labels_alone_on_their_lines_are_labels_even_when_heard_once():
     transcript = parse_transcript(TIMED_LABEL_LINES)
-    assert [turn.name for turn in transcript.turns] == ["Operator", "Jane Roe", "Operator", "Bob Poe", "Cy Doe"]
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator",
+        "Jane Roe",
+        "Operator",
+        "Bob Poe",
+        "Cy Doe",
+    ]
     assert questioners(transcript) == ["Bob Poe"]
     assert people(transcript)["Cy Doe"][0] == "executive"
     assert transcript.turns[4].paragraphs[0].text == "Margins should expand as pricing holds."
+
+
+# Motley Fool's label lines run on into the speech: "Name -- Title -- What they said."
+DASHED_WITH_TITLES = """Zephyr Widgets (ZPH) Q3 2019 Earnings Call Transcript
+Operator -- Good day and welcome to the Zephyr Widgets third quarter 2019 earnings call.
+Jane Roe -- Chief Executive Officer -- Thank you. Revenue grew -- and so did margins.
+Operator -- Our first question comes from Bob Poe with Calder Partners.
+Bob Poe -- Calder Partners -- Analyst -- What is the outlook for margins?
+Cy Doe -- Chief Financial Officer -- Margins should expand.
+Operator -- Our next question comes from Di Lee with Example Research.
+Di Lee -- Example Research -- Analyst -- And inventory?
+Jane Roe -- Chief Executive Officer -- Healthy.
+"""
+
+
+def test_titles_between_dashes_are_the_labels_not_the_speech():
+    transcript = parse_transcript(DASHED_WITH_TITLES)
+    said = [(t.name, t.title, t.firm, t.paragraphs[0].text) for t in transcript.turns]
+    assert said[1] == (
+        "Jane Roe",
+        "Chief Executive Officer",
+        "",
+        "Thank you. Revenue grew -- and so did margins.",
+    )
+    assert said[3] == ("Bob Poe", "Analyst", "Calder Partners", "What is the outlook for margins?")
+    assert said[4] == ("Cy Doe", "Chief Financial Officer", "", "Margins should expand.")
+    assert transcript.turns[3].speaker_line == "Bob Poe -- Calder Partners -- Analyst"
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
 
 
 def test_text_without_any_labels_is_refused_with_a_clear_message():
