@@ -461,7 +461,14 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
     label = parse_label(clean_line(raw))
     if label is None:
         return None
-    return label, match["speech"].strip()
+    speech = match["speech"].strip()
+    if label.kind == "side":
+        # "Q: Jane Doe, Calder Partners: How is demand?": the mark says the side, the name follows.
+        named = parse_inline_label(speech)
+        if named is not None and named[0].kind == "person" and (named[0].rest or " " in named[0].name):
+            person, speech = named
+            return Label(f"{raw}: {person.text}", person.name, person.rest, "person", label.side), speech
+    return label, speech
 
 
 def split_rest(rest: str) -> tuple[str, str]:

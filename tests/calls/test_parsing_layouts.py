@@ -526,6 +526,28 @@ def test_titles_between_dashes_are_the_labels_not_the_speech():
     assert questioners(transcript) == ["Bob Poe", "Di Lee"]
 
 
+NAMED_QA_MARKS = """Zephyr Widgets Q4 2020 Earnings Call
+JANE ROE, CEO: Good morning. Revenue grew.
+QUESTION AND ANSWER
+Q: Bob Poe, Calder Partners: What is the outlook for margins?
+A: Cy Doe, CFO: Margins should expand.
+Q: Di Lee, Example Research: And inventory?
+A: Jane Roe, CEO: Healthy.
+"""
+
+
+def test_qa_marks_followed_by_the_speakers_name_give_both_side_and_name():
+    transcript = parse_transcript(NAMED_QA_MARKS)
+    said = [(t.name, str(t.role), t.firm or t.title, t.paragraphs[0].text) for t in transcript.turns]
+    assert said[1:] == [
+        ("Bob Poe", "analyst", "Calder Partners", "What is the outlook for margins?"),
+        ("Cy Doe", "executive", "CFO", "Margins should expand."),
+        ("Di Lee", "analyst", "Example Research", "And inventory?"),
+        ("Jane Roe", "executive", "CEO", "Healthy."),
+    ]
+    assert questioners(transcript) == ["Bob Poe", "Di Lee"]
+
+
 def test_text_without_any_labels_is_refused_with_a_clear_message():
     text = "We had a good quarter. Revenue grew.\nMargins widened and we hired.\n" * 20
     with pytest.raises(TranscriptError, match="no speaker lines"):
