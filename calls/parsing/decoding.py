@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import html
+import itertools
 import re
+from collections import Counter
 
 from .model import ParseWarning, TranscriptError
 
@@ -26,6 +28,8 @@ _TRANSLATE = {
     **dict.fromkeys(map(ord, "\u2028\u2029\u0085\f\v"), "\n"),
 }
 _ODD = re.compile("[" + "".join(re.escape(chr(code)) for code in _TRANSLATE) + "]")
+# Tab-separated rows (a TSV export) keep their tabs: they are the columns.
+_TRANSLATE_KEEPING_TABS = {code: value for code, value in _TRANSLATE.items() if code != ord("\t")}
 
 # Full-width ASCII (U+FF01-FF5E: "：", "（", "，", "２０２３") typed by a Chinese or Japanese input method
 # into an English line. Only lines without any Chinese or Japanese are folded: in a translation line
@@ -93,7 +97,7 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     if (ascii_only and ("\t" in text or "\f" in text or "\v" in text)) or (
         not ascii_only and _ODD.search(text)
     ):
-        text = text.translate(_TRANSLATE)
+        text = text.translate(_TRANSLATE_KEEPING_TABS if _tab_separated(text) else _TRANSLATE)
     if not ascii_only and _FULL_WIDTH.search(text):
         text = "\n".join(_fold_full_width(line) for line in text.split("\n"))
     # An XML feed may use HTML's tag names (<section>, <p>): it is read as XML, not stripped as a page.
@@ -103,6 +107,16 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     if not text.strip():
         raise TranscriptError("the file is empty")
     return text, warnings
+
+
+def _tab_separated(text: str, sample: int = 50) -> bool:
+    """Most of the first lines hold the same number of tabs: a table's rows, not indented text."""
+    lines = list(itertools.islice((line for line in text.split("\n", 5000) if line.strip()), sample))
+    counts = Counter(line.strip().count("\t") for line in lines)  # (indentation is no column)
+    if len(lines) < 3 or not counts:
+        return False
+    tabs, rows = counts.most_common(1)[0]
+    return tabs >= 1 and rows >= 0.8 * len(lines)
 
 
 # A page saved as HTML: its block tags end lines, other tags go, entities become characters.

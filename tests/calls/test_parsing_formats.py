@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from calls.parsing import parse_transcript
 from calls.parsing.blocks import read_field_blocks
 from calls.parsing.csvformat import looks_like_csv, read_csv, read_markdown_table
+from calls.parsing.decoding import decode
 from calls.parsing.jsonformat import read_json
 from calls.parsing.model import ReadLayout, Role, Section, TranscriptError
 from calls.parsing.xmlformat import read_xml
@@ -277,6 +278,31 @@ def test_tab_delimited_csv_with_a_firm_column():
     )
     layout = read_csv(text)
     assert [(t.name, t.firm) for t in layout.turns] == [("Operator", ""), ("Cleo Marsh", "Northgate")]
+
+
+def test_a_tab_separated_file_is_read_as_its_columns_whole_file_through():
+    rows = [
+        ("speaker", "role", "text"),
+        ("Operator", "", "Welcome to the Borealis Foods third quarter 2031 earnings call."),
+        ("Ada Quill", "CFO", "Thank you.\tSales rose in every region."),
+        ("Operator", "", "Our first question comes from Cleo Marsh with Northgate."),
+        ("Cleo Marsh", "Analyst", "What about prices?"),
+        ("Ada Quill", "CFO", "Stable."),
+    ]
+    transcript = parse_transcript(("\n".join("\t".join(row) for row in rows)).encode())
+    assert transcript.layout == "csv"
+    assert [(t.name, t.title) for t in transcript.turns][1:3] == [("Ada Quill", "CFO"), ("Operator", "")]
+    assert [e.questioner for e in transcript.exchanges] == ["Cleo Marsh"]
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Borealis Foods",
+        2031,
+        3,
+    )
+
+
+def test_indented_text_is_not_taken_for_columns():
+    text = "\tOperator\n\tWelcome to the call.\n\tAda Quill - CFO\n\tThank you.\tSales rose.\n\tMore.\n"
+    assert "\t" not in decode(text)[0]
 
 
 def test_csv_holding_several_calls_is_refused_naming_them():
