@@ -39,6 +39,7 @@ from .blocks import (
     role_from_word,
     section_from_words,
 )
+from .labels import has_title_word
 from .model import (
     LabelledTurn,
     Paragraph,
@@ -415,7 +416,11 @@ def _person(item: object, side: Role | None) -> _Person | None:
     if not name:
         return None
     title = _first(keys, _TITLE_KEYS)
-    role = role_from_word(_first(keys, _ROLE_KEYS)) or side
+    stated = [value for key in _ROLE_KEYS if (value := _scalar(keys.get(key)))]
+    role = next((found for value in stated if (found := role_from_word(value))), None) or side
+    if not title:
+        # {"role": "CEO", "type": "executive"}: a "role" that names no side is the person's title.
+        title = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
     if role is None and title.casefold().endswith("analyst"):
         role = Role.ANALYST
     return _Person(clean_name(name), title, _first(keys, _FIRM_KEYS), role)

@@ -665,3 +665,22 @@ def test_a_callers_firm_where_the_title_goes_and_an_officers_segment_where_the_f
     # An officer's title and her segment, not a firm: she stays on the company's side.
     assert speakers["Jane Roe"] == ("President and Chief Operating Officer, Widget Products", "")
     assert {speaker.name: speaker.role for speaker in transcript.speakers}["Jane Roe"] == Role.EXECUTIVE
+
+
+def test_json_participants_whose_role_is_a_title_give_it_as_the_title():
+    document = {
+        "event": {"title": "Borealis Foods Q3 2031 Earnings Call"},
+        "participants": [
+            {"name": "Ada Quill", "role": "Chief Financial Officer", "type": "executive"},
+            {"name": "Cleo Marsh", "role": "analyst", "company": "Northgate"},
+        ],
+        "transcript": [
+            {"speaker": "Operator", "text": "Our first question comes from Cleo Marsh with Northgate."},
+            {"speaker": "Cleo Marsh", "text": "What about prices?"},
+            {"speaker": "Ada Quill", "text": "They are stable."},
+        ],
+    }
+    transcript = parse_transcript(json.dumps(document))
+    people = {s.name: (str(s.role), s.title, s.firm) for s in transcript.speakers}
+    assert people["Ada Quill"] == ("executive", "Chief Financial Officer", "")
+    assert people["Cleo Marsh"] == ("analyst", "", "Northgate")
