@@ -426,6 +426,11 @@ _TIMED_INLINE = re.compile(
 _INLINE = re.compile(r"^(?P<label>[^:：]{0,110}?)\s*[:：]\s*(?P<speech>.*)$")
 
 
+def ends_with_time(text: str) -> bool:
+    """ "Jane Doe  0:45": otter.ai's label line, the time after the name."""
+    return bool(_TRAILING_TIME.search(text.rstrip()))
+
+
 def is_timed_label(text: str) -> bool:
     """ "Jane Doe (05:40):" alone on its line: the time stamp marks it a label, speech or not."""
     match = _TIMED_INLINE.match(text)

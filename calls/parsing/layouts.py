@@ -31,6 +31,7 @@ from .labels import (
     display_name,
     display_title,
     ends_sentence,
+    ends_with_time,
     has_title_word,
     is_timed_label,
     looks_like_name,
@@ -481,6 +482,9 @@ class _Reader:
             return spoken.count(name) > counts[label.key]
 
         with_rest = sum(1 for label in own.values() if label.kind == "person" and label.rest)
+        # otter.ai's "Jane Doe  0:45" lines: a file whose labels carry their times.
+        timed = {index for index in own if ends_with_time(self.entries[index].text)}
+        timed_labels = len(timed) >= 3
         role_labels = sum(1 for label in own.values() if label.kind == "role")
         side_labels = sum(1 for label in own.values() if label.kind == "side")
         accepted_own: set[int] = set()
@@ -506,7 +510,11 @@ class _Reader:
                 ok = self._doubled(index) and " " in label.name
             elif " " in label.name or _is_cjk_name(label.name):
                 following = self._next_of_kind(index, "text")
-                ok = confirmed(label) or (following is not None and self._affiliation(following) is not None)
+                ok = (
+                    confirmed(label)
+                    or (timed_labels and index in timed)
+                    or (following is not None and self._affiliation(following) is not None)
+                )
             else:
                 ok = counts[label.key] >= 3 and (label.key in self.roster or label.key in announced)
             if ok:

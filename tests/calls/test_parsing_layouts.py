@@ -548,6 +548,39 @@ def test_qa_marks_followed_by_the_speakers_name_give_both_side_and_name():
     assert questioners(transcript) == ["Bob Poe", "Di Lee"]
 
 
+# otter.ai without its SPEAKERS list: the name, two spaces and the time, the speech under it.
+OTTER_WITHOUT_LIST = """Zephyr Widgets Q3 2023 Earnings Call
+
+Operator  0:00
+Good day and welcome to the Zephyr Widgets third quarter 2023 earnings call.
+
+Jane Roe  0:45
+Thank you. Revenue grew.
+
+Operator  5:10
+Our first question comes from Bob Poe with Calder Partners.
+
+Bob Poe  5:15
+What is the outlook for margins?
+
+Cy Doe  1:05:40
+Margins should expand.
+"""
+
+
+def test_otter_labels_carry_their_times_and_are_labels_heard_once():
+    transcript = parse_transcript(OTTER_WITHOUT_LIST)
+    assert [turn.name for turn in transcript.turns] == [
+        "Operator",
+        "Jane Roe",
+        "Operator",
+        "Bob Poe",
+        "Cy Doe",
+    ]
+    assert [p.text for t in transcript.turns for p in t.paragraphs][1] == "Thank you. Revenue grew."
+    assert questioners(transcript) == ["Bob Poe"]
+
+
 def test_text_without_any_labels_is_refused_with_a_clear_message():
     text = "We had a good quarter. Revenue grew.\nMargins widened and we hired.\n" * 20
     with pytest.raises(TranscriptError, match="no speaker lines"):
