@@ -221,6 +221,9 @@ _FIELD_KEYS = {
     "meetingdate": "date",
     "datetime": "date",
     "eventdatetime": "date",
+    "time": "date",  # an API's "2023-10-25 17:00:00"; a bare clock time gives no date and is let be
+    "eventtime": "date",
+    "calltime": "date",
     "title": "title",
     "calltitle": "title",
     "eventtitle": "title",

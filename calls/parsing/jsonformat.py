@@ -53,8 +53,13 @@ from .names import name_key
 
 
 def looks_like_json(text: str) -> bool:
+    """An object, or a list of objects (an API's answer: `[{"symbol": ..., "content": ...}]`); not a
+    text that opens with a bracketed label ("[Operator]")."""
     head = text.lstrip()[:200]
-    return head.startswith("{") and '"' in head
+    return (head.startswith("{") and '"' in head) or bool(_LIST_OF_OBJECTS.match(head))
+
+
+_LIST_OF_OBJECTS = re.compile(r'\[\s*\{\s*"')
 
 
 _MAX_DEPTH = 64  # structure deeper than this is not looked into (no transcript nests that far)
@@ -102,6 +107,7 @@ _OWN_SECTION_KEYS = ("section", "sectionname", "name", "heading", "type", "kind"
 _PARTICIPANT_KEYS = frozenset(
     {
         "participants",
+        "participant",
         "callparticipants",
         "speakers",
         "attendees",
@@ -317,10 +323,13 @@ class _Walk:
                 if entries is not None:
                     self.lists.append(_TurnList(self.order, key, hint, entries))
                     continue
+                # An API's answer of one document (`[{"symbol": ..., "content": ...}]`) states its
+                # facts as the document itself would.
+                alone = depth == 0 and len(value) == 1
                 stack.extend(
                     reversed(
                         [
-                            (item, key, hint, depth + 1, False)
+                            (item, key, hint, depth + 1, alone)
                             for item in value
                             if isinstance(item, dict | list)
                         ]
@@ -421,9 +430,20 @@ def _person(item: object, side: Role | None) -> _Person | None:
     if not title:
         # {"role": "CEO", "type": "executive"}: a "role" that names no side is the person's title.
         title = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
+    firm = _first(keys, _FIRM_KEYS)
+    # {"name": ..., "description": "Chief Financial Officer" or "Calder Partners"}.
+    described = _first(keys, ("description", "desc", "about"))
+    if described and len(described) <= 120:
+        analyst_word = described.casefold().endswith("analyst")
+        if role == Role.ANALYST and not analyst_word:
+            firm = firm or described  # an analyst is described by the firm ("Calder Partners")
+        elif not title and (analyst_word or has_title_word(described)):
+            title = described
+        elif not firm:
+            firm = described
     if role is None and title.casefold().endswith("analyst"):
         role = Role.ANALYST
-    return _Person(clean_name(name), title, _first(keys, _FIRM_KEYS), role)
+    return _Person(clean_name(name), title, firm, role)
 
 
 def _turn_entries(items: list, walk: _Walk) -> list[_Entry | None] | None:

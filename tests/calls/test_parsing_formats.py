@@ -684,3 +684,71 @@ def test_json_participants_whose_role_is_a_title_give_it_as_the_title():
     people = {s.name: (str(s.role), s.title, s.firm) for s in transcript.speakers}
     assert people["Ada Quill"] == ("executive", "Chief Financial Officer", "")
     assert people["Cleo Marsh"] == ("analyst", "", "Northgate")
+
+
+def test_an_api_answer_of_one_document_in_a_list_is_read_with_its_facts():
+    lines = [
+        "Operator: Welcome to the Borealis Foods third quarter earnings call.",
+        "Ada Quill: Thank you. " + "Sales rose in every region, and margins held as costs eased. " * 8,
+        "Operator: Our first question comes from Cleo Marsh with Northgate.",
+        "Cleo Marsh: What about prices?",
+        "Ada Quill: They are stable.",
+    ]
+    answer = [
+        {
+            "symbol": "BORF",
+            "quarter": 3,
+            "year": 2031,
+            "date": "2031-10-30 17:00:00",
+            "content": "\n".join(lines),
+        }
+    ]
+    transcript = parse_transcript(json.dumps(answer))
+    assert transcript.layout == "json-name-colon"
+    assert (transcript.ticker, transcript.fiscal_year, transcript.fiscal_quarter) == ("BORF", 2031, 3)
+    assert str(transcript.held_on) == "2031-10-30"
+    assert [t.name for t in transcript.turns] == [
+        "Operator",
+        "Ada Quill",
+        "Operator",
+        "Cleo Marsh",
+        "Ada Quill",
+    ]
+    assert [e.questioner for e in transcript.exchanges] == ["Cleo Marsh"]
+
+
+def test_a_text_opening_with_a_bracketed_label_is_not_taken_for_json():
+    text = "[Operator]\nWelcome to the call.\n[Ada Quill, CFO]\nThank you.\n"
+    assert read_layout_kind(text) != "json"
+
+
+def read_layout_kind(text: str) -> str:
+    from calls.parsing import read_layout
+
+    try:
+        return read_layout(text).layout
+    except TranscriptError:
+        return "refused as text"
+
+
+def test_participants_described_and_a_call_time_with_its_date():
+    document = {
+        "symbol": "BORF",
+        "year": 2031,
+        "quarter": 3,
+        "time": "2031-10-30 17:00:00",
+        "participant": [
+            {"name": "Ada Quill", "description": "Chief Financial Officer", "role": "executive"},
+            {"name": "Cleo Marsh", "description": "Northgate", "role": "analyst"},
+        ],
+        "transcript": [
+            {"name": "Operator", "speech": ["Our first question comes from Cleo Marsh."], "session": "qa"},
+            {"name": "Cleo Marsh", "speech": ["What about prices?"], "session": "qa"},
+            {"name": "Ada Quill", "speech": ["They are stable."], "session": "qa"},
+        ],
+    }
+    transcript = parse_transcript(json.dumps(document))
+    people = {s.name: (str(s.role), s.title, s.firm) for s in transcript.speakers}
+    assert people["Ada Quill"] == ("executive", "Chief Financial Officer", "")
+    assert people["Cleo Marsh"] == ("analyst", "", "Northgate")
+    assert str(transcript.held_on) == "2031-10-30"
