@@ -100,16 +100,20 @@ def _block_ids(
         rechecked = bounded.filter(text_query.row_condition(langs))
         tiers = Tiers(text_query)
         found = []
+        # The higher tiers' best, down to the block's end, ranked among the next tier's candidates:
+        # a tier of more than CANDIDATES is ranked from its first ones, which need not hold them.
+        carried: list[int] = []
         for tier in sorted(REPEAT_TIERS, reverse=True):
             tier_condition = tiers.condition(tier, markers=markers)
             if tier_condition is None:
                 break
             candidates = Q(InArray(bounded.filter(tier_condition).order_by().values("pk")[:CANDIDATES]))
-            if found:
-                # A tier of more than CANDIDATES is ranked from its first ones, which need not hold
-                # the higher tier's best: ranked among them, the page can only get better.
-                candidates |= Q(pk__in=found)
-            ranked = _ranked(rechecked.filter(candidates), text_query, start=start, end=end)
+            if carried:
+                candidates |= Q(pk__in=carried)
+            # From the first rank, not the block's start: the ranks before it are carried too.
+            leading = _ranked(rechecked.filter(candidates), text_query, start=0, end=end)
+            carried = [pk for pk, _rank in leading]
+            ranked = leading[start:end]
             if len(ranked) < size:
                 # Too few to fill the block: the lower tier holds these and more.
                 continue

@@ -327,6 +327,36 @@ class TierBoundTests(TestCase):
         ranked = dict(paging._ranked(matches, text_query, start=0, end=len(weak) + 2))
         self.assertGreaterEqual(ranked[bounded[0]], ranked[tier_4_best])
 
+    def test_a_higher_tier_too_small_for_the_page_is_kept_when_the_next_is_cut_to_its_first_ones(self):
+        # "flumox" 9 times in one paragraph (tier 8, too few for a page of 2), 4 times in twenty
+        # (tier 4, ranked from its first 2 only): the 9-times paragraph still heads the page.
+        call_import(
+            loaded=loaded(company="Flumox Works", turns=prepared(*[self.said(4, 0)] * 20, self.said(9, 0)))
+        )
+        text_query = TextQuery.parse("flumox")
+        matches = Utterance.objects.filter(text_query.condition(set()))
+        (best,) = Utterance.objects.filter(repeating(text_query, 8)).values_list("pk", flat=True)
+        with mock.patch.object(paging, "PAGE_SIZE", 2), mock.patch.object(paging, "CANDIDATES", 2):
+            first = (
+                Utterance.objects.filter(repeating(text_query, 4)).order_by().values_list("pk", flat=True)[:2]
+            )
+            self.assertNotIn(best, list(first))  # the case this test is about
+            every = paging.ranked_ids(matches, text_query, start=0, end=2)
+            bounded = paging._block_ids(
+                matches, text_query, sort="relevance", block=0, per_block=1, bounded=Utterance.objects.all()
+            )
+            second_page = paging._block_ids(
+                matches, text_query, sort="relevance", block=1, per_block=1, bounded=Utterance.objects.all()
+            )
+        self.assertEqual(bounded[0], best)
+        self.assertEqual(every[0], best)
+        # The rest tie (4 times each): any of them ranks as well as the one ranking all would show.
+        ranked = dict(paging._ranked(matches, text_query, start=0, end=21))
+        self.assertEqual(ranked[bounded[1]], ranked[every[1]])
+        # Page 2 counts the 9-times paragraph before it, and so does not show it again.
+        self.assertNotIn(best, second_page)
+        self.assertEqual(len(second_page), 2)
+
     def test_the_bound_is_ts_ranks_score_of_the_best_paragraph_outside_the_tier(self):
         # At best, outside tier T: every word but one said as often as a vector holds (256), the
         # last T - 1 times. PostgreSQL's own ts_rank of that paragraph sits just under the bound.
