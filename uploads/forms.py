@@ -16,8 +16,9 @@ from uploads.corrections import SpeakerCorrection
 TRANSCRIPT_FILE_TYPES = ",".join(
     (
         *(".txt", ".text", ".json", ".jsonl", ".csv", ".tsv", ".md", ".markdown", ".xml", ".htm", ".html"),
-        *(".vtt", ".srt", "text/plain", "text/csv", "text/markdown", "text/html", "application/json"),
-        "application/xml",
+        *(".vtt", ".srt", ".docx", ".rtf", "text/plain", "text/csv", "text/markdown", "text/html"),
+        *("application/json", "application/xml", "application/rtf"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 )
 

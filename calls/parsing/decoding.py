@@ -15,6 +15,7 @@ import itertools
 import re
 from collections import Counter
 
+from .documents import document_text
 from .model import ParseWarning, TranscriptError
 
 # Characters that look like a space (or nothing) or end a line without being "\n": they would defeat
@@ -80,7 +81,9 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     """
     warnings: list[ParseWarning] = []
     if isinstance(data, bytes):
-        text = _decode_bytes(data, warnings)
+        text = document_text(data, warnings)
+        if text is None:
+            text = _decode_bytes(data, warnings)
     elif isinstance(data, str):
         text = data
     else:
