@@ -484,20 +484,6 @@ Margins should expand as pricing holds.
 """
 
 
-def test_timed_labels_alone_on_their_lines_are_labels_even_when_heard_once():
-    transcript = parse_transcript(TIMED_LABEL_LINES)
-    assert [turn.name for turn in transcript.turns] == [
-        "Operator",
-        "Jane Roe",
-        "Operator",
-        "Bob Poe",
-        "Cy Doe",
-    ]
-    assert questioners(transcript) == ["Bob Poe"]
-    assert people(transcript)["Cy Doe"][0] == "executive"
-    assert transcript.turns[4].paragraphs[0].text == "Margins should expand as pricing holds."
-
-
 # Motley Fool's label lines run on into the speech: "Name -- Title -- What they said."
 DASHED_WITH_TITLES = """Zephyr Widgets (ZPH) Q3 2019 Earnings Call Transcript
 Operator -- Good day and welcome to the Zephyr Widgets third quarter 2019 earnings call.
@@ -568,17 +554,15 @@ Margins should expand.
 """
 
 
-def test_otter_labels_carry_their_times_and_are_labels_heard_once():
-    transcript = parse_transcript(OTTER_WITHOUT_LIST)
-    assert [turn.name for turn in transcript.turns] == [
-        "Operator",
-        "Jane Roe",
-        "Operator",
-        "Bob Poe",
-        "Cy Doe",
-    ]
-    assert [p.text for t in transcript.turns for p in t.paragraphs][1] == "Thank you. Revenue grew."
+@pytest.mark.parametrize("text", [TIMED_LABEL_LINES, OTTER_WITHOUT_LIST], ids=["rev.com", "otter.ai"])
+def test_a_label_line_with_its_time_is_a_label_even_when_heard_once(text):
+    transcript = parse_transcript(text)
+    names = [turn.name for turn in transcript.turns]
+    assert names == ["Operator", "Jane Roe", "Operator", "Bob Poe", "Cy Doe"]
+    assert transcript.turns[1].paragraphs[0].text == "Thank you. Revenue grew."
     assert questioners(transcript) == ["Bob Poe"]
+    assert people(transcript)["Cy Doe"][0] == "executive"
+    assert transcript.turns[4].paragraphs[0].text.startswith("Margins should expand")
 
 
 def test_text_without_any_labels_is_refused_with_a_clear_message():
