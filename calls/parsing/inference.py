@@ -183,6 +183,11 @@ def find_qa_start(
 # --- Exchanges and roles ----------------------------------------------------------------------------
 
 
+# A host's paragraph this short that names the next caller is the handover alone ("Thanks, Bob. Our
+# next question comes from Jane Doe with Calder. Jane, go ahead."); a longer one holds an answer too.
+_HANDOVER_LENGTH = 200
+
+
 def assign_exchanges_and_roles(
     transcript: Transcript, qa_start: int, role_only: list[bool], hints: list[Role | None] | None = None
 ) -> None:
@@ -242,6 +247,7 @@ def assign_exchanges_and_roles(
         elif identity[index] != current_identity and asks(index):
             current = _open_exchange(transcript, Announcement("", ""), turn, index, role_only[index])
             current_identity, opened = identity[index], True
+        previous_last = current.last_turn if current is not None else None
         if current is not None:
             current.last_turn = index
             turn.exchange = len(transcript.exchanges) - 1
@@ -264,6 +270,12 @@ def assign_exchanges_and_roles(
                 and name_key(announcement.name) != name_key(turn.name)
             ):
                 pending = announcement
+                handover_only = len(turn.paragraphs) == 1 and len(last) < _HANDOVER_LENGTH
+                if current is not None and previous_last is not None and handover_only:
+                    # A turn that only hands over to the next caller belongs to neither exchange,
+                    # as an operator's would not: the permalink ends on the answer.
+                    current.last_turn, turn.exchange = previous_last, None
+                    current = None
 
     analysts = {identity[i] for i in questioner_turns}
     for index, turn in enumerate(turns):

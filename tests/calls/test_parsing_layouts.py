@@ -450,6 +450,49 @@ def test_a_host_who_directs_the_questions_and_callers_with_their_firm():
     assert transcript.turns[3].section == Section.QA
 
 
+HOST_MODERATES = """Zephyr Widgets Q2 2023 Earnings Call
+Ann Roe, Head of Investor Relations
+Welcome. Cy will start.
+Cy Doe, Chief Executive Officer
+Revenue grew.
+Ann Roe
+Thanks, Cy. Our first question comes from Bob Poe with Calder Partners.
+Bob Poe
+How is demand?
+Cy Doe
+Strong.
+Ann Roe
+Thanks, Bob. Our next question comes from Di Lee with Example Research. Di, go ahead.
+Di Lee
+And margins?
+Cy Doe
+Better.
+Ann Roe
+To add to that, margins in Europe improved most, and we expect that to hold all year long, as
+the new plant reaches full output and the price increases of the spring take effect. Our next
+question comes from Eve Fox with Northwind.
+Eve Fox
+And cash?
+Cy Doe
+Ample.
+"""
+
+
+def test_a_hosts_handover_belongs_to_no_exchange_but_an_answer_before_it_does():
+    transcript = parse_transcript(HOST_MODERATES)
+    assert questioners(transcript) == ["Bob Poe", "Di Lee", "Eve Fox"]
+    said = [
+        [turn.paragraphs[0].text for turn in transcript.turns[e.first_turn : e.last_turn + 1]]
+        for e in transcript.exchanges
+    ]
+    # Ann's "Thanks, Bob. Our next question..." is neither Bob's exchange nor Di's.
+    assert said[0] == ["How is demand?", "Strong."]
+    assert transcript.turns[5].exchange is None
+    # Her answer that ends on the handover is part of the exchange it answers.
+    assert said[1][0] == "And margins?" and said[1][-1].startswith("To add to that")
+    assert [turn.role for turn in transcript.turns if turn.name == "Ann Roe"] == [Role.EXECUTIVE] * 4
+
+
 TIMESTAMPS = """Jane Roe (00:00:05): Welcome to the Zephyr Widgets Q2 2021 call.
 Cy Doe (00:01:10): Revenue grew.
 Jane Roe (00:02:00): Our first question comes from Bob Poe with Calder.
