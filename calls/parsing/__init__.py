@@ -78,12 +78,31 @@ def parse_transcript(data: bytes | str, *, filename: str = "") -> Transcript:
         transcript = transcript_from_unlabelled(read)
     else:
         transcript = transcript_from_layout(read, company=found.company, qa_only=found.part == "qa")
+        _whole_call_despite_name(transcript, found)
     fill_metadata(transcript, found)
     if unlabelled and not (transcript.company and transcript.fiscal_year):
         raise TranscriptError(NO_LABELS)
     transcript.warnings.sort(key=lambda warning: warning.line)
     transcript.warnings[:0] = warnings
     return transcript
+
+
+def _whole_call_despite_name(transcript: Transcript, found: CallMetadata) -> None:
+    """A file named as one half of a split call ("..._qna.txt") that holds both halves is the whole
+    call: the text is stronger evidence than the name, and the half would otherwise be joined to
+    another file's call."""
+    holds_prepared = any(turn.section == Section.PREPARED for turn in transcript.turns)
+    holds_qa = bool(transcript.exchanges)
+    if (found.part == "qa" and holds_prepared and holds_qa) or (found.part == "presentation" and holds_qa):
+        half = "Q&A" if found.part == "qa" else "presentation"
+        transcript.warnings.append(
+            ParseWarning(
+                0,
+                f"the file name calls it the {half} half of a call, but it holds the prepared remarks "
+                "and the Q&A: it was read as the whole call",
+            )
+        )
+        found.part = ""
 
 
 def read_layout(text: str, *, filename: str = "") -> ReadLayout:
@@ -147,11 +166,15 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
     transcript = Transcript(
         layout=read.layout, turns=turns, warnings=list(read.warnings), line_counts=dict(read.line_counts)
     )
-    stated = [raw.section for raw in read.turns]
-    # The Q&A half of a call split in two files is Q&A from its first line.
-    qa_start = 0 if qa_only else next((i for i, section in enumerate(stated) if section == Section.QA), None)
-    if qa_start is None:
-        heading_index = next((i for i, raw in enumerate(read.turns) if raw.after_qa_heading), None)
+    stated_qa = next((i for i, raw in enumerate(read.turns) if raw.section == Section.QA), None)
+    heading_index = next((i for i, raw in enumerate(read.turns) if raw.after_qa_heading), None)
+    if qa_only and not stated_qa and not heading_index:
+        # The Q&A half of a call split in two files is Q&A from its first line, unless the text
+        # itself marks a later start: then the file holds the whole call, whatever its name says.
+        qa_start = 0
+    elif stated_qa is not None:
+        qa_start = stated_qa
+    else:
         qa_start = find_qa_start(turns, heading_index, hints)
     assign_exchanges_and_roles(transcript, qa_start, role_only, hints)
     if any(role_only):

@@ -271,3 +271,22 @@ def test_real_files_named_as_halves_become_one_call(tmp_path):
     assert texts.index("How durable is the marmoset backlog?") > texts.index(
         "Thank you. Revenue in the quarter was a record for the zephyrine line."
     )
+
+
+@pytest.mark.django_db
+def test_a_file_named_as_the_qa_half_that_holds_the_whole_call_is_stored_as_the_whole_call(tmp_path):
+    # The name says "qna", the text has the prepared remarks and then its own Q&A heading: the
+    # text wins, or the remarks would be filed as Q&A and the file joined to another's call.
+    path = tmp_path / "QUIL_4Q25_qna.txt"
+    path.write_text(PRESENTATION_FILE + "Questions and Answers\n" + QA_FILE, encoding="utf-8")
+
+    [report] = ingest(path)
+
+    assert report["status"] == "created" and report["part"] is None
+    assert any("read as the whole call" in warning["message"] for warning in report["warnings"])
+    call = Call.objects.get()
+    assert call.parts == {}
+    sections = dict(call.utterances.values_list("text", "section"))
+    assert sections["Thank you. Revenue in the quarter was a record for the zephyrine line."] == "prepared"
+    assert sections["How durable is the marmoset backlog?"] == "qa"
+    assert list(Exchange.objects.values_list("questioner_name", flat=True)) == ["Sam Asker"]
