@@ -44,10 +44,13 @@ _QA_CUE = re.compile(
     r"\b(?:take|taking|begin|start|answer)\s+(?:your\s+|some\s+|any\s+|the\s+)?questions\b|operator\s+(?:instructions?|direction)|questions?[\s-]+r[ée]ponses?|preguntas\s+y\s+respuestas|perguntas\s+e\s+respostas|fragerunde|開放提問|开放提问|問答環節|问答环节|第一位提問|第一位提问",
     re.IGNORECASE,
 )
-# "第一位提問者是來自遠見證券的李大華": (來自 firm 的 name).
+# "第一位提問者是來自遠見證券的李大華", "下一位提問的是元大證券的李俊傑", "接下來請凱基證券的張雅婷提問":
+# (來自 | 是 | 請) firm 的 name, in a sentence about a question.
 _ANNOUNCED_ZH = re.compile(
-    r"(?:來自|来自)(?P<firm>[^，。,、\s]{2,20}?)的(?P<name>[\u4e00-\u9fff·]{2,4})(?=[，。,\s]|$)"
+    r"(?:(?:是|請|请|由)\s*(?:來自|来自)?|來自|来自)\s*(?P<firm>[^，。,、\s的]{2,20}?)\s*的\s*(?P<name>[\u4e00-\u9fff·]{2,4}?)"
+    r"(?=[，。,：:\s提發发]|$)"
 )
+_QUESTION_ZH = re.compile(r"提問|提问|發問|发问|問題|问题|第一位|下一位")
 _NO_MORE_QUESTIONS = re.compile(
     r"no\s+(?:further|more|other)\s+questions|concludes?\s+(?:the|our|today's)\s+(?:question|q\s*&\s*a)|"
     r"(?:was|is)\s+(?:our|the)\s+(?:final|last)\s+question|end\s+of\s+(?:the|our)\s+(?:question|q\s*&\s*a)|"
@@ -96,7 +99,7 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
     if found:
         # "Jane Doe, your line may be muted ... we'll move on to John Roe": the last one comes on.
         return found[-1] if len(found) > 1 and _NOT_ON_THE_LINE.search(text) else found[0]
-    chinese = _ANNOUNCED_ZH.search(text)
+    chinese = _ANNOUNCED_ZH.search(text) if _QUESTION_ZH.search(text) else None
     if chinese:
         return Announcement(chinese["name"], chinese["firm"])
     if _QA_CUE.search(text) and not _NO_MORE_QUESTIONS.search(text):

@@ -67,6 +67,9 @@ _BILINGUAL_LABEL = re.compile(r"(?P<english>[^/\u3400-\u9fff]{2,100}?)\s+/\s+[^/
 _CJK_TITLE_FIRST = re.compile(
     r"(?P<title>[\u3400-\u9fff]{2,8})\s+(?P<name>[\u3400-\u9fff·]{2,4})(?:\s*[（(](?P<firm>[^（）()]{2,30})[）)])?"
 )
+_CJK_NAME_FIRST = re.compile(
+    r"(?P<name>[\u3400-\u9fff·]{2,4})\s+(?P<title>[\u3400-\u9fff]{2,10})(?:\s*[（(](?P<firm>[^（）()]{2,30})[）)])?"
+)
 _BRACKETED = re.compile(r"[\[<](?P<inner>[^\[\]<>]{2,150})[\]>]")
 # A title before the name: "CEO Jane Doe", "Analyst (Calder Securities) Jane Doe", "IR Head Jane Doe".
 _TITLE_FIRST = re.compile(
@@ -90,7 +93,8 @@ _TITLE_WORD = re.compile(
     r"vice|global|group|finance|financial|operating|operations|strategy|research|division|equity|"
     r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
     r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"
-    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官",
+    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官|發言人|发言人|"
+    r"投資人關係|投资者关系|營運長|营运长|技術長|技术长",
     re.IGNORECASE,
 )
 
@@ -275,6 +279,9 @@ def parse_label(text: str) -> Label | None:
         inner = parse_label(bilingual_label["english"].strip())
         return None if inner is None else Label(text, inner.name, inner.rest, inner.kind, inner.side)
     chinese_titled = _CJK_TITLE_FIRST.fullmatch(text)
+    named_first = _CJK_NAME_FIRST.fullmatch(text)
+    if named_first and _is_title(named_first["title"]) and not _is_title(named_first["name"]):
+        chinese_titled = named_first  # "赵刚 总经理", "周丽 董事会秘书": the name first, then the title
     if chinese_titled:  # "分析师 李娜（中金公司）", "首席财务官 张伟"
         side = "analyst" if chinese_titled["title"] in ("分析师", "分析師") else ""
         rest = chinese_titled["firm"] or chinese_titled["title"]
@@ -524,6 +531,8 @@ _PURE_TITLE = re.compile(
 
 _CJK_TITLE = re.compile(
     r"董事|首席|执行官|執行長|财务|財務|总裁|總裁|总经理|總經理|经理|經理|秘书|秘書|主任|处长|處長|总监|總監|副总|副總|主席|分析师|分析師"
+    # the spokesperson, investor relations, and the "-長" officers: 營運長 COO, 技術長 CTO, 會計長 CAO
+    r"|發言人|发言人|投資人關係|投资者关系|投資者關係|投关|投關|營運長|营运长|技術長|技术长|會計|会计|策略長|行銷長|董秘"
 )
 _CJK_FIRM = re.compile(r"证券|證券|银行|銀行|资本|資本|基金|研究|公司|投资|投資|资管|資管|保险|保險")
 

@@ -112,7 +112,9 @@ _FULL = r"(?:full[\s-]+year|fiscal[\s-]+year|annual|fy|year[\s-]+end|preliminary
 _OF = r"(?:[\s_-]*(?:results?|fiscal(?:[\s-]+year)?|of|fy))*[\s_'’-]*"
 _HALF_OR_FULL_YEAR = re.compile(
     rf"(?<![a-z0-9])(?:(?P<half>{_HALF})|(?P<second>{_SECOND_HALF})|(?P<full>{_FULL})){_OF}(?P<y>{_Y})(?!\d)"
-    rf"|(?<!\d)(?P<y2>{_Y})[\s_-]+(?:(?P<half2>{_HALF})|(?P<second2>{_SECOND_HALF})|(?P<full2>{_FULL}))\b",
+    rf"|(?<!\d)(?P<y2>{_Y})[\s_-]+(?:(?P<half2>{_HALF})|(?P<second2>{_SECOND_HALF})|(?P<full2>{_FULL}))\b"
+    # "2023年度业绩说明会" (the year's results), "2024年半年度", "2024年上半年", "2023年年度"
+    rf"|(?<!\d)(?P<y3>{_Y})\s*年\s*(?:(?P<half3>半年度|中期|上半年)|(?P<second3>下半年)|(?P<full3>年?度|全年))",
     re.IGNORECASE,
 )
 
@@ -122,11 +124,11 @@ def _half_or_full_year(text: str) -> tuple[_Period, str] | None:
     m = _HALF_OR_FULL_YEAR.search(text)
     if m is None:
         return None
-    year = int(m["y"] or m["y2"])
-    if m["half"] or m["half2"]:
+    year = int(m["y"] or m["y2"] or m["y3"])
+    if m["half"] or m["half2"] or m["half3"]:
         quarter, said = 2, "a first half"
     else:
-        quarter, said = 4, "a second half" if (m["second"] or m["second2"]) else "a full year"
+        quarter, said = 4, "a second half" if (m["second"] or m["second2"] or m["second3"]) else "a full year"
     note = f"the title names {said} ('{m.group().strip()}'): filed as Q{quarter} {year}, the quarter it ends"
     return _Period(m.start(), m.end(), year, quarter), note
 
@@ -190,7 +192,8 @@ _LABEL_KEYS = {
         "year": "year|fiscal year|年度|年份|财年|財年",
         "quarter": "quarter|fiscal quarter|季度",
         "period": "reporting period|period|fiscal period|报告期|報告期",
-        "date": "date|call date|event date|event date/time|conference date|日期|会议日期|會議日期",
+        "date": "date|call date|event date|event date/time|conference date|日期|会议日期|會議日期|"
+        "时间|時間|会议时间|會議時間|召开时间|召開時間",
         "title": "title|event|event title|标题|標題",
     }.items()
     for label in labels.split("|")
@@ -198,7 +201,8 @@ _LABEL_KEYS = {
 # From the first speaker block on, "Company:" is an analyst's firm, no longer the call's company.
 _PERSON_LABELS = {"speaker", "name", "analyst", "participant", "发言人", "發言人"}
 _CALL_WORD = re.compile(
-    r"\b(?:earnings|results|call|webcast|transcripts?|teleconference)\b|法說會|法说会|业绩|業績|电话会|電話會",
+    r"\b(?:earnings|results|call|webcast|transcripts?|teleconference)\b|法說會|法说会|业绩|業績|电话会|電話會|"
+    r"說明會|说明会|逐字稿",
     re.I,
 )
 _EURO_TITLE = re.compile(
@@ -537,14 +541,21 @@ def _stated_period(facts: dict[str, object]) -> tuple[int | None, int | None]:
 _LEGAL_NAME = re.compile(
     r"^[A-Z0-9][\w&.,'’\- ]{1,80}?[ ,]+(?:Inc|Incorporated|Corp|Corporation|Co\.,?\s*Ltd|Co|Company|Ltd|"
     r"Limited|plc|PLC|AG|SA|S\.A|NV|N\.V|SE|LLC|Holdings|Group|GmbH|ASA|AB|Oyj|K\.K|Berhad|Tbk)\.?$"
+    # "华启新能源科技股份有限公司", "鼎泰控股集團"
+    r"|^[\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,40}(?:股份有限公司|有限責任公司|有限责任公司|有限公司|集團|集团|控股)$"
 )
 
 
 def _name_line(header: list[tuple[int, str]]) -> tuple[int, str]:
     """A title page's line that is only the company's legal name ("Acme Precision Co., Ltd.")."""
     for number, text in header[:6]:
-        if _LEGAL_NAME.match(text) and not re.search(r"\d", text) and len(text.split()) <= 8:
+        if re.search(r"\d", text) or len(text.split()) > 8:
+            continue
+        if _LEGAL_NAME.match(text):
             return number, text
+        # "ARDENT MINING LIMITED": on a title page in capitals, the capitals are the style.
+        if text.isupper() and _LEGAL_NAME.match(name := _title_case(text)):
+            return number, name
     return 0, ""
 
 

@@ -42,6 +42,8 @@ _LEGAL_FORM_AS_WRITTEN = re.compile(r"(?:,?\s+(?:S\.?E|B\.?V|A/S|ASA|AB)\.?)+$")
 _TRAILING_TICKER = re.compile(r"\s*\((?:[A-Za-z]+\s*:\s*)?[A-Z][A-Z0-9.\-]{0,9}\)\s*$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _AMPERSAND_CO = re.compile(r"\s*&\s*Co\.?$")
+# Chinese legal forms: "股份有限公司" (company limited by shares), "有限公司"; "集團", "控股" are the name's.
+_LEGAL_FORM_CHINESE = re.compile(r"\s*(?:股份有限公司|有限責任公司|有限责任公司|有限公司|股份公司)$")
 
 
 def clean_company_name(name: str) -> str:
@@ -57,6 +59,7 @@ def clean_company_name(name: str) -> str:
         cleaned = _TRAILING_TICKER.sub("", cleaned)
         cleaned = _POSSESSIVE.sub("", cleaned)
         cleaned = _AMPERSAND_CO.sub("", cleaned)
+        cleaned = _LEGAL_FORM_CHINESE.sub("", cleaned) or cleaned
         candidate = _LEGAL_FORM_AS_WRITTEN.sub("", _LEGAL_FORM_ANY_CASE.sub("", cleaned)).rstrip(" ,")
         if candidate:  # never strip a name down to nothing ("Holdings" alone stays)
             cleaned = candidate

@@ -445,6 +445,10 @@ def test_quarters_as_european_and_latin_american_calls_write_them(text, expected
         ("Zephyr plc H1 2024 Results Webcast", (2024, 2), "a first half"),
         ("Zephyr plc 2023 Half Year Results Call", (2023, 2), "a first half"),
         ("Zephyr plc H2 2022 Earnings Call", (2022, 4), "a second half"),
+        # Chinese results briefings: the year's (年度), the half year's (半年度, 上半年)
+        ("Zephyr plc 2023年度业绩说明会", (2023, 4), "a full year"),
+        ("Zephyr plc 2024年半年度業績說明會", (2024, 2), "a first half"),
+        ("Zephyr plc 2024年上半年业绩说明会", (2024, 2), "a first half"),
     ],
 )
 def test_half_and_full_year_results_calls_are_filed_under_the_quarter_they_end(title, expected, said):

@@ -379,6 +379,73 @@ def test_chinese_labels_and_the_operator_in_chinese():
     assert questioners(transcript) == ["李大華"]
 
 
+# A mainland layout: the legal name alone on the first line, the title and the time on the next,
+# "name title：" labels, and announcements without 來自 ("提问的是华泰证券的马超").
+CHINESE_NAME_THEN_TITLE = """泽菲尔新材料股份有限公司
+2024年第一季度业绩电话会议纪要
+会议时间：2024年4月26日
+
+主持人：各位投资者好，欢迎参加泽菲尔新材料2024年第一季度业绩电话会。
+周丽 董事会秘书：谢谢主持人。出席今天会议的有总经理赵刚和财务总监孙悦。
+赵刚 总经理：一季度营业收入同比增长百分之二十一。
+孙悦 财务总监：一季度毛利率为百分之十七点八。
+主持人：下面进入问答环节。第一位提问的是来自远见证券的刘洋。
+刘洋：请问二季度的出货指引是多少？
+赵刚 总经理：我们预计二季度出货量环比增长。
+主持人：下一位提问的是华泰证券的马超。
+马超：请问原材料价格下降对毛利率的影响？
+孙悦 财务总监：会带来约一到两个百分点的改善。
+"""
+
+# Traditional Chinese, the title in parentheses: 發言人 (the spokesperson) is a title, not a firm.
+CHINESE_SPOKESPERSON = """微風電子股份有限公司 2023年第三季法人說明會逐字稿
+日期：2023年11月8日
+主持人：各位投資人午安，歡迎參加微風電子法人說明會。現在請發言人林美華致詞。
+林美華（發言人）：謝謝主持人。今天與會的有董事長王志明。
+王志明（董事長）：第三季營收較去年同期成長百分之十二。
+主持人：接下來進入問答時間。第一位提問的是凱基證券的張雅婷。
+張雅婷（凱基證券）：請問第四季毛利率的展望？
+王志明（董事長）：我們預期維持穩定。
+主持人：下一位提問的是元大證券的李俊傑。
+李俊傑（元大證券）：請問車用產品的營收占比？
+王志明（董事長）：約占營收的百分之十八。
+"""
+
+
+def test_a_chinese_call_with_the_name_before_the_title_and_the_legal_name_alone():
+    transcript = parse_transcript(CHINESE_NAME_THEN_TITLE)
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "泽菲尔新材料股份有限公司",
+        2024,
+        1,
+    )
+    assert str(transcript.held_on) == "2024-04-26"
+    titles = {turn.name: turn.title for turn in transcript.turns}
+    assert titles["周丽"] == "董事会秘书" and titles["赵刚"] == "总经理" and titles["孙悦"] == "财务总监"
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("刘洋", "远见证券"),
+        ("马超", "华泰证券"),
+    ]
+    assert people(transcript)["马超"][0] == "analyst" and people(transcript)["孙悦"][0] == "executive"
+    assert transcript.turns[1].section == Section.PREPARED and transcript.turns[5].section == Section.QA
+
+
+def test_a_chinese_spokesperson_is_a_title_and_every_announced_caller_opens_a_slot():
+    transcript = parse_transcript(CHINESE_SPOKESPERSON)
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "微風電子股份有限公司",
+        2023,
+        3,
+    )
+    assert people(transcript)["林美華"] == ("executive", "")
+    assert transcript.turns[1].title == "發言人"
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("張雅婷", "凱基證券"),
+        ("李俊傑", "元大證券"),
+    ]
+    assert people(transcript)["李俊傑"][0] == "analyst"
+
+
 QA_MARKS = """CORPORATE PARTICIPANTS
 
 Ann Roe
