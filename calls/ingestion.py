@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from django.utils.text import slugify
-
 from calls.parsing import ParseWarning, Transcript, TranscriptError, clean_company_name, parse_transcript
+from calls.slugs import name_slug
 
 # The keys of Transcript.line_counts, in the order the JSON summary gives them.
 LINE_KINDS = ("read", "speech", "speaker", "header", "ignored")
@@ -145,7 +144,7 @@ def company_display_name(transcript: Transcript) -> str:
 
 def company_key(transcript: Transcript) -> str:
     """The company's normalised name: its slug, and the alias other spellings are matched by."""
-    return slugify(company_display_name(transcript))[:100]
+    return name_slug(company_display_name(transcript))[:100]
 
 
 def company_name_keys(transcript: Transcript) -> set[str]:
@@ -154,7 +153,7 @@ def company_name_keys(transcript: Transcript) -> set[str]:
     The name as written (every import records it as an alias) keeps companies stored under an older
     normalisation found: the same spelling is the same company under any rule.
     """
-    return {company_key(transcript), slugify(transcript.company)[:200]} - {""}
+    return {company_key(transcript), name_slug(transcript.company)[:200]} - {""}
 
 
 def transcript_summary(transcript: Transcript, *, file: str) -> dict:

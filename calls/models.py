@@ -51,7 +51,7 @@ HALF_COUNTS = ("turns", "paragraphs", "exchanges")
 
 class Company(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     ticker = models.CharField(max_length=16, blank=True)
     # Other names the company goes by in transcripts ("Allot Ltd", "Allot's"), kept as normalised keys.
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
@@ -155,7 +155,7 @@ class Speaker(models.Model):
 
     name = models.CharField(max_length=200)
     firm = models.CharField(max_length=200, blank=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     # Normalised "name|firm", the identity used when importing.
     key = models.CharField(max_length=420, unique=True)
     # The folded family name (calls.people.name_tokens): other spellings of a person are looked up by

@@ -21,6 +21,7 @@ from calls.models import PARTS, Call, Company, Exchange, Role, Speaker, Turn, Ut
 from calls.parsing import Transcript, TranscriptError
 from calls.querysets import ticker_alias
 from calls.signals import utterances_refreshed
+from calls.slugs import name_slug
 from calls.text import chinese_terms
 
 T = TypeVar("T")
@@ -697,8 +698,8 @@ def _match_speaker(name: str, firm: str, key: str, pool: list[Speaker]) -> tuple
 
 def _slug_candidates(name: str, firm: str) -> list[str]:
     """The slugs a new speaker takes, the first one free: the name's, then the name and firm's."""
-    base = slugify(name)[:100] or "speaker"
-    return [base, slugify(f"{name} {firm}")[:110] if firm else base]
+    base = name_slug(name)[:100] or "speaker"
+    return [base, name_slug(f"{name} {firm}")[:110] if firm else base]
 
 
 def _free_slug(name: str, firm: str, taken: set[str]) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from calls import views
+from calls.slugs import NameSlugConverter
 
 
 class PeriodConverter:
@@ -16,14 +17,17 @@ class PeriodConverter:
 
 
 register_converter(PeriodConverter, "period")
+register_converter(NameSlugConverter, "name_slug")
 
 app_name = "calls"
 urlpatterns = [
     path("", views.home, name="home"),
     path("companies/", views.company_list, name="company_list"),
-    path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("companies/<name_slug:slug>/", views.company_detail, name="company"),
     path("speakers/", views.speaker_list, name="speaker_list"),
-    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
-    path("calls/<slug:company>/<period:period>/", views.call_detail, name="call"),
-    path("calls/<slug:company>/<period:period>/qa/<int:number>/", views.exchange_detail, name="exchange"),
+    path("speakers/<name_slug:slug>/", views.speaker_detail, name="speaker"),
+    path("calls/<name_slug:company>/<period:period>/", views.call_detail, name="call"),
+    path(
+        "calls/<name_slug:company>/<period:period>/qa/<int:number>/", views.exchange_detail, name="exchange"
+    ),
 ]

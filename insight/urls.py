@@ -41,17 +41,17 @@ urlpatterns = [
     path("search/feed/", feeds.SearchFeed(), name="feed"),
     path("search/concordance/", views.concordance_page, name="concordance"),
     path(
-        "calls/<slug:company>/<insight_period:period>/compare/<insight_period:other>/",
+        "calls/<name_slug:company>/<insight_period:period>/compare/<insight_period:other>/",
         views.compare_page,
         name="compare",
     ),
     path(
-        "calls/<slug:company>/<insight_period:period>/export.<export_kind:kind>",
+        "calls/<name_slug:company>/<insight_period:period>/export.<export_kind:kind>",
         views.call_export,
         name="call_export",
     ),
     path(
-        "calls/<slug:company>/<insight_period:period>/qa/<int:number>/export.<export_kind:kind>",
+        "calls/<name_slug:company>/<insight_period:period>/qa/<int:number>/export.<export_kind:kind>",
         views.exchange_export,
         name="exchange_export",
     ),

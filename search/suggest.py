@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
-from django.utils.text import slugify
 
 from calls.models import Company
 from calls.parsing.names import clean_company_name
 from calls.querysets import ticker_alias
+from calls.slugs import name_slug
 
 # What a company's name or ticker can look like: a few words, no search operators or quotes.
 # Other queries are not looked up, so most searches pay no query for this.
@@ -28,7 +28,7 @@ def company_named(query: str) -> Company | None:
     text = " ".join(query.split())
     if not NAME_LIKE.fullmatch(text) or len(text.split()) > MAX_WORDS or " OR " in f" {text} ":
         return None
-    key = slugify(clean_company_name(text))
+    key = name_slug(clean_company_name(text))
     condition = Q(ticker__iexact=text) | Q(aliases__contains=[ticker_alias(text)])
     if key:
         condition |= Q(slug=key) | Q(aliases__contains=[key])

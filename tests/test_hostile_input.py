@@ -113,11 +113,11 @@ PUBLIC = {
     "api/search/": {},
     "search/facet/<slug:name>/": {"name": "facet"},
     "companies/": {},
-    "companies/<slug:slug>/": {"slug": "company"},
+    "companies/<name_slug:slug>/": {"slug": "company"},
     "speakers/": {},
-    "speakers/<slug:slug>/": {"slug": "speaker"},
-    "calls/<slug:company>/<period:period>/": {"company": "company", "period": "period"},
-    "calls/<slug:company>/<period:period>/qa/<int:number>/": {
+    "speakers/<name_slug:slug>/": {"slug": "speaker"},
+    "calls/<name_slug:company>/<period:period>/": {"company": "company", "period": "period"},
+    "calls/<name_slug:company>/<period:period>/qa/<int:number>/": {
         "company": "company",
         "period": "period",
         "number": "number",
@@ -129,17 +129,17 @@ PUBLIC = {
     "search/export.<export_kind:kind>": {"kind": "kind"},
     "search/feed/": {},
     "search/concordance/": {},
-    "calls/<slug:company>/<insight_period:period>/compare/<insight_period:other>/": {
+    "calls/<name_slug:company>/<insight_period:period>/compare/<insight_period:other>/": {
         "company": "company",
         "period": "period",
         "other": "period",
     },
-    "calls/<slug:company>/<insight_period:period>/export.<export_kind:kind>": {
+    "calls/<name_slug:company>/<insight_period:period>/export.<export_kind:kind>": {
         "company": "company",
         "period": "period",
         "kind": "kind",
     },
-    "calls/<slug:company>/<insight_period:period>/qa/<int:number>/export.<export_kind:kind>": {
+    "calls/<name_slug:company>/<insight_period:period>/qa/<int:number>/export.<export_kind:kind>": {
         "company": "company",
         "period": "period",
         "number": "number",
