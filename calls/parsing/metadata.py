@@ -244,6 +244,19 @@ _COPYRIGHT = re.compile(
 )
 
 
+# "ORBK-US", "0700.HK", "AAPL.O": a security's code (ticker and market), which a feed may give as
+# its "company"; no company is named so.
+_SECURITY_CODE = re.compile(r"(?P<t>[A-Z0-9]{1,6})[-.](?P<x>[A-Z]{1,3})")
+
+
+def _security_code(value: str) -> str:
+    """The ticker of a security code given as the company ("ORBK-US" -> "ORBK"), or ""."""
+    code = _SECURITY_CODE.fullmatch(value.strip())
+    if code and (_COUNTRY.fullmatch(code["x"]) or code["x"] in ("N", "O", "OQ", "A", "K", "P")):
+        return code["t"]
+    return ""
+
+
 def _ticker(a: str | None, b: str) -> str:
     """ "(NASDAQ:FOXA)" is FOXA, "(LV:CA)" is LV (a country after the ticker), "(UBER)" is UBER."""
     ticker = (
@@ -571,6 +584,9 @@ def find_metadata(
     header = [(number, text.strip().lstrip("\ufeff").strip()) for number, text in header]
     given = {k: str(v).strip() for k, v in (fields or {}).items()}
     given = {k: v for k, v in given.items() if v.casefold() not in {"", "none", "null", "nan"}}
+    if code := _security_code(given.get("company", "")):
+        del given["company"]
+        given.setdefault("ticker", code)
     labels, titles, dates = _read_header(header, result)
     if given.get("title"):
         titles.insert(0, _title_facts(given["title"]) or {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -25,6 +26,11 @@ _ROOT = re.compile(
 _MARKUP = re.compile(r"<[^>]*>")
 # `<turn speaker="..."><p>...</p><p>...</p></turn>`: the paragraphs of the turn's text.
 _PARAGRAPH_TAGS = {"p": "paragraphs", "para": "paragraphs", "paragraph": "paragraphs"}
+# Elements listing the people on the call: `<participant id="3" title="CFO">Jane Doe</participant>`
+# names the person in its text.
+_PEOPLE_TAGS = frozenset({"participants", "speakers", "attendees", "people", "speakerlist", "participant"})
+# `<speaker id="3">...</speaker>` holding speech: the id is whose it is, among the participants.
+_SPEECH_BY_ID_TAGS = frozenset({"speaker", "turn", "utterance", "statement"})
 
 
 def looks_like_xml(text: str) -> bool:
@@ -53,21 +59,74 @@ def read_xml(text: str) -> ReadLayout:
 
 
 def _structure(root: ElementTree.Element) -> dict:
-    """The element tree as dicts and lists, without recursion (depth is the JSON reader's to bound)."""
+    """The element tree as dicts and lists, without recursion (depth is the JSON reader's to bound).
+
+    Three readings XML needs beyond its shape: a participant element's text is the person's name
+    (`<participant title="CFO">Jane Doe</participant>`, where JSON would say "name"); a speech
+    element's id says whose speech it is (`<speaker id="3"><p>...</p></speaker>`, JSON's
+    "speakerId"); and a wrapper holding nothing but paragraphs (`<plist><p>...</p></plist>`) is
+    no level of its own, its paragraphs are the speech's.
+    """
     converted: dict = {}
-    stack = [(root, converted)]
+    stack = [(root, converted, "")]
     while stack:
-        element, into = stack.pop()
-        into.update({_local(key): value for key, value in element.attrib.items()})
+        element, into, parent_tag = stack.pop()
+        tag = _local(element.tag).casefold()
+        attributes = {_local(key): value for key, value in element.attrib.items()}
+        if tag in _SPEECH_BY_ID_TAGS and len(element) and not _names_someone(attributes):
+            identifier = next((key for key in attributes if key.casefold() == "id"), None)
+            if identifier is not None:
+                attributes["speakerId"] = attributes.pop(identifier)
+        into.update(attributes)
         text = " ".join((element.text or "").split())
-        if text and "text" not in into:
-            into["text"] = text
-        for child in element:
+        text_key = "name" if parent_tag in _PEOPLE_TAGS and not len(element) else "text"
+        if text and text_key not in into:
+            into[text_key] = text
+        children = _unwrapped(element)
+        repeated = Counter(_local(child.tag) for child in children)
+        for child in children:
+            child_tag = _local(child.tag)
+            key = _PARAGRAPH_TAGS.get(child_tag.casefold(), child_tag)
+            if key == child_tag and repeated[child_tag] == 1 and not len(child) and not child.attrib:
+                # `<date>2022-08-04</date>`, said once: a field, as JSON would write it.
+                into.setdefault(key, " ".join((child.text or "").split()))
+                continue
             child_dict: dict = {}
-            tag = _local(child.tag)
-            into.setdefault(_PARAGRAPH_TAGS.get(tag.casefold(), tag), []).append(child_dict)
-            stack.append((child, child_dict))
+            if (
+                key == child_tag
+                and repeated[child_tag] == 1
+                and not child.attrib
+                and child_tag.casefold() not in _SPEECH_BY_ID_TAGS
+            ):
+                # `<meta>`, `<body>`: a grouping said once is an object, as JSON would write it, so
+                # the call's facts in it are read as facts.
+                into.setdefault(key, child_dict)
+            else:
+                into.setdefault(key, []).append(child_dict)
+            stack.append((child, child_dict, tag))
     return converted
+
+
+def _names_someone(attributes: dict[str, str]) -> bool:
+    return any(key.casefold() in ("name", "speaker", "speakerid", "speakername") for key in attributes)
+
+
+def _unwrapped(element: ElementTree.Element) -> list[ElementTree.Element]:
+    """The element's children, with a bare wrapper of paragraphs replaced by its paragraphs."""
+    children = []
+    for child in element:
+        paragraphs = list(child)
+        if (
+            paragraphs
+            and not child.attrib
+            and not (child.text or "").strip()
+            and all(_local(p.tag).casefold() in _PARAGRAPH_TAGS for p in paragraphs)
+            and _local(child.tag).casefold() not in _PARAGRAPH_TAGS
+        ):
+            children.extend(paragraphs)
+        else:
+            children.append(child)
+    return children
 
 
 def _local(name: str) -> str:

@@ -631,6 +631,55 @@ def test_an_xml_feed_is_read_by_its_element_and_attribute_names():
     assert counts["read"] == sum(1 for line in XML_FEED.split("\n") if line.strip())
 
 
+# Speech elements that point at a participant list by id, their paragraphs in a bare wrapper, the
+# call's facts as child elements, and a security code ("ZMN-US") where the company goes.
+XML_BY_PARTICIPANT_ID = """<?xml version="1.0" encoding="UTF-8"?>
+<transcript id="77" product="CorrectedTranscript" version="2">
+ <meta>
+  <title>Q3 2021 Zephyr Mining Ltd Earnings Call</title>
+  <date>2021-10-28</date>
+  <companies><company>ZMN-US</company></companies>
+  <participants>
+   <participant id="p0" type="operator">Operator</participant>
+   <participant id="p1" type="corprep" affiliation="Zephyr Mining Ltd" title="President">Ann Roe</participant>
+   <participant id="p2" type="participant" affiliation="Calder Partners" title="Analyst">Sam Lee</participant>
+  </participants>
+ </meta>
+ <body>
+  <section name="MANAGEMENT DISCUSSION SECTION">
+   <speaker id="p0"><plist><p>Welcome to the call.</p></plist></speaker>
+   <speaker id="p1"><plist><p>Output rose.</p><p>Costs fell.</p></plist></speaker>
+  </section>
+  <section name="Q&amp;A">
+   <speaker id="p0"><plist><p>The first question is from Sam Lee of Calder Partners.</p></plist></speaker>
+   <speaker id="p2" type="q"><plist><p>What about the smelter?</p></plist></speaker>
+   <speaker id="p1" type="a"><plist><p>It restarts in January.</p></plist></speaker>
+  </section>
+ </body>
+</transcript>
+"""
+
+
+def test_an_xml_feed_whose_speech_points_at_its_participants_by_id():
+    transcript = parse_transcript(XML_BY_PARTICIPANT_ID)
+    assert (transcript.company, transcript.ticker, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Zephyr Mining Ltd", "ZMN", 2021, 3,
+    )  # fmt: skip
+    assert str(transcript.held_on) == "2021-10-28"
+    assert [(turn.name, turn.role, turn.section) for turn in transcript.turns] == [
+        ("Operator", Role.OPERATOR, Section.PREPARED),
+        ("Ann Roe", Role.EXECUTIVE, Section.PREPARED),
+        ("Operator", Role.OPERATOR, Section.QA),
+        ("Sam Lee", Role.ANALYST, Section.QA),
+        ("Ann Roe", Role.EXECUTIVE, Section.QA),
+    ]  # fmt: skip
+    assert [p.text for p in transcript.turns[1].paragraphs] == ["Output rose.", "Costs fell."]
+    assert transcript.turns[1].title == "President"
+    assert [(exchange.questioner, exchange.firm) for exchange in transcript.exchanges] == [
+        ("Sam Lee", "Calder Partners")
+    ]
+
+
 def test_xml_that_declares_entities_or_does_not_parse_is_refused():
     bomb = '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa">]><t speaker="A B">&a;</t>'
     with pytest.raises(TranscriptError, match="declares entities"):
