@@ -496,7 +496,23 @@ def _entry(item: dict, walk: _Walk) -> _Entry | None:
     label = speaker_string = speaker_id = ""
     title = firm = ""
     role: Role | None = None
-    for key in _SPEAKER_KEYS:
+    # {"speaker": "spk01", "speaker_info": {"name": "Jane Doe", "title": "CFO"}}: the object beside
+    # a speaker code says who it is.
+    described = next(
+        (
+            inner
+            for key, value in keys.items()
+            if isinstance(value, dict)
+            and (key.startswith("speaker") or key in SPEAKER_FIELDS)
+            and _first(inner := _normalised(value), _INNER_NAME_KEYS)
+        ),
+        None,
+    )
+    if described is not None:
+        label = speaker_string = _first(described, _INNER_NAME_KEYS)
+        title, firm = _first(described, _TITLE_KEYS), _first(described, _FIRM_KEYS)
+        role = role_from_word(_first(described, _ROLE_KEYS))
+    for key in () if described is not None else _SPEAKER_KEYS:
         value = keys.get(key)
         if isinstance(value, str) and value.strip():
             if key == "speakerid":

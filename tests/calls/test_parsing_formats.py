@@ -596,6 +596,28 @@ def test_json_lines_one_row_per_paragraph_repeating_the_call():
         read_json('{"speaker": "Ann Roe", "text": "Hi."}\nnot json\n')
 
 
+def test_a_speaker_code_beside_an_object_that_says_who_speaks():
+    def turn(code, name, title, text):
+        return {"speaker": code, "speaker_info": {"name": name, "title": title}, "text": text}
+
+    data = {
+        "event": {"symbol": "ZPW", "company_name": "Zephyr Power", "year": 2022, "quarter": 2},
+        "speakers": [
+            turn("spk0", "Operator", "", "Welcome to the Zephyr Power second quarter call."),
+            turn("spk1", "Ann Roe", "Chief Executive Officer", "Rates were approved."),
+            turn("spk0", "Operator", "", "Our first question comes from Sam Lee of Calder Partners."),
+            turn("spk2", "Sam Lee", "Analyst", "What is the capex plan?"),
+            turn("spk1", "Ann Roe", "Chief Executive Officer", "About 2 billion."),
+        ],
+    }
+    transcript = parse_transcript(json.dumps(data))
+    assert [(turn.name, turn.title, turn.role) for turn in transcript.turns[:2]] == [
+        ("Operator", "", Role.OPERATOR), ("Ann Roe", "Chief Executive Officer", Role.EXECUTIVE),
+    ]  # fmt: skip
+    assert "spk1" not in {speaker.name for speaker in transcript.speakers}
+    assert [exchange.questioner for exchange in transcript.exchanges] == ["Sam Lee"]
+
+
 XML_FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <transcript company="Zephyr Mining Ltd" ticker="ZMN" quarter="3" year="2021">
   <section name="Presentation">
