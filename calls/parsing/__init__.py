@@ -12,6 +12,7 @@ everything that is merely odd becomes a ParseWarning with its line number.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .blocks import read_field_blocks
 from .csvformat import looks_like_csv, read_csv, read_markdown_table
@@ -22,6 +23,7 @@ from .inference import (
     introduced_people,
     name_role_only_executives,
     parse_announcement,
+    people_named_in_speech,
 )
 from .jsonformat import looks_like_json, read_json
 from .labels import has_title_word
@@ -40,7 +42,7 @@ from .model import (
     TranscriptError,
     Turn,
 )
-from .names import clean_company_name, name_key, strip_possessive
+from .names import clean_company_name, honorific_surname, name_key, strip_possessive
 from .unlabelled import NO_LABELS, read_unlabelled, transcript_from_unlabelled
 from .xmlformat import looks_like_xml, read_xml
 
@@ -156,6 +158,7 @@ def transcript_from_layout(read: ReadLayout, *, company: str = "", qa_only: bool
         for raw in read.turns
     ]
     _name_numbered_speakers(turns)
+    _full_names_for_surnames(turns)
     role_only = [
         raw.role_only or bool(_NUMBERED.fullmatch(turn.name))
         for raw, turn in zip(read.turns, turns, strict=True)
@@ -237,6 +240,34 @@ def _name_numbered_speakers(turns: list[Turn]) -> None:
         for turn in turns:
             if turn.name == host:
                 turn.name = "Operator"
+
+
+def _full_names_for_surnames(turns: list[Turn]) -> None:
+    """Labels that give only an honorific and a surname ("MR. NOVAK:", as court-style transcripts
+    write everyone) take the full name the call gives for that surname, when it gives exactly one:
+    another label, a caller announced, someone handed the floor. Otherwise they stay as written."""
+    short = {turn.name for turn in turns if honorific_surname(turn.name)}
+    if not short:
+        return
+    known = {
+        name_key(turn.name): turn.name
+        for turn in turns
+        if turn.name != "Operator"
+        and len(name_key(turn.name).split()) >= 2
+        and not honorific_surname(turn.name)
+    }
+    for name in people_named_in_speech(turns):
+        known.setdefault(name_key(name), name)
+    surnames = Counter(honorific_surname(name) for name in short)
+    for name in short:
+        surname = honorific_surname(name)
+        matches = {key: full for key, full in known.items() if key.split()[-1] == surname}
+        # "MR. LEE:" and "MS. LEE:" are two people, whatever the call names.
+        if len(matches) == 1 and surnames[surname] == 1:
+            full = next(iter(matches.values()))
+            for turn in turns:
+                if turn.name == name:
+                    turn.name = full
 
 
 def doubts(transcript: Transcript) -> list[ParseWarning]:

@@ -401,6 +401,29 @@ def introduced_people(texts: list[str]) -> list[tuple[str, str]]:
     return people
 
 
+# "I would like to turn the conference over to Karen Doyle", "welcome Luis Ortega": who is handed
+# the floor, by full name.
+_HANDED_THE_FLOOR = re.compile(
+    rf"(?:\bover\s+to|\b(?:hand|pass)\s+(?:it\s+)?to|\bintroduce|\bwelcome|\bjoined\s+by|\bwith\s+me\s+(?:today\s+)?(?:is|are)?)"
+    rf"\s+(?:(?:our|my)\s+[^,]{{2,60}},\s+)?{HONORIFIC}?(?P<name>{NAME})"
+)
+
+
+def people_named_in_speech(turns: list[Turn]) -> list[str]:
+    """Full names the call itself gives: the callers the operator announces, the people handed the
+    floor or introduced. What a label that gives only a surname ("MS. DOYLE:") can be matched to."""
+    names: list[str] = []
+    texts = [turn_text(turn) for turn in turns]
+    for turn, text in zip(turns, texts, strict=True):
+        if turn.name == "Operator":
+            announcement = parse_announcement(turn)
+            if announcement is not None and announcement.name:
+                names.append(announcement.name)
+        names.extend(match["name"] for match in _HANDED_THE_FLOOR.finditer(text))
+    names.extend(name for name, _title in introduced_people(texts))
+    return [name for name in names if len(name.split()) >= 2]
+
+
 def _spoken_title(title: str) -> str:
     """ "chief financial officer" -> "Chief Financial Officer"; a title written with capitals stays."""
     if not title.islower():

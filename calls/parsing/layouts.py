@@ -42,7 +42,7 @@ from .labels import (
     split_rest,
 )
 from .model import LabelledTurn, Paragraph, ParseWarning, ReadLayout, Role, TranscriptError
-from .names import name_key
+from .names import honorific_surname, name_key
 
 # What machine translations make of "Operator".
 _OPERATOR_ZH = re.compile(
@@ -908,6 +908,8 @@ class _Reader:
     def _resolve_affiliations(self, turns: list[LabelledTurn]) -> None:
         """Titles, firms and sides from the participant lists, for labels that give none."""
         names = {name_key(turn.name) for turn in turns}
+        # "MR. LEE:" and "MS. LEE:" are two people: neither is matched by the surname alone.
+        surnames = Counter(honorific_surname(turn.name) for turn in {t.name: t for t in turns}.values())
         for text, side in self.roster_lines:
             # "Jane Doe Calder Partners - Analyst": a list that runs the name into the firm.
             words = text.split()
@@ -934,6 +936,12 @@ class _Reader:
                 ]
                 if len(near) == 1:
                     entry = near[0]
+                    turn.name = entry.name
+            if entry is None and (surname := honorific_surname(turn.name)) and surnames[surname] == 1:
+                # "MS. DOYLE:" on the label, "Karen Doyle, Chief Executive Officer" in the list.
+                listed = [e for k, e in self.roster.items() if k.split()[-1:] == [surname] and " " in k]
+                if len(listed) == 1:
+                    entry = listed[0]
                     turn.name = entry.name
             if entry is None:
                 if turn.label.isupper():  # "JANE DOE, ANALYST, CALDER PARTNERS:"

@@ -106,3 +106,15 @@ def _acronym(text: str) -> str:
         elif word[0].isalpha():
             letters.append(word[0].upper())
     return "".join(letters)
+
+
+_HONORIFIC_SURNAME = re.compile(
+    r"(?:mr|ms|mrs|miss|dr|prof)\.?\s+(?P<surname>[^\W\d_][\w'’\-]+)", re.IGNORECASE
+)
+
+
+def honorific_surname(name: str) -> str:
+    """The surname's key of a name that is only an honorific and a surname ("Ms. Doyle" -> "doyle"),
+    as court-style transcripts label everyone after their first mention; "" for any other name."""
+    found = _HONORIFIC_SURNAME.fullmatch(name.strip())
+    return name_key(found["surname"]) if found else ""

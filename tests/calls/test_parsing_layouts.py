@@ -478,6 +478,56 @@ It held.
 """
 
 
+# Court-reporter style: everyone labelled by honorific and surname, full names only in the list
+# of participants or in what is said.
+SURNAME_LABELS = """Zephyr Foods Q2 2021 Earnings Call
+{roster}
+THE OPERATOR: Welcome to the Zephyr Foods second quarter 2021 call. I would now like to turn the conference over to Ann Roe.
+
+MS. ROE: Thank you. Net sales rose 9%.
+
+MR. BAKER: Gross margin expanded 80 basis points.
+
+THE OPERATOR: Our first question comes from Sam Lee with Calder Partners.
+
+MR. LEE: Can you discuss pricing?
+
+MS. ROE: We raised prices in January.
+
+THE OPERATOR: Our next question comes from Jo Lee with Vantage Capital.
+
+MS. LEE: And freight?
+
+MR. BAKER: It eases in the second half.
+"""
+ROSTER = """PARTICIPANTS:
+Ann Roe, Chief Executive Officer
+Tom Baker, Chief Financial Officer
+Sam Lee, Analyst, Calder Partners
+"""
+
+
+def test_labels_of_an_honorific_and_a_surname_take_the_full_name_the_call_gives():
+    with_list = parse_transcript(SURNAME_LABELS.format(roster=ROSTER))
+    assert [(s.name, s.role) for s in with_list.speakers] == [
+        ("Operator", Role.OPERATOR),
+        ("Ann Roe", Role.EXECUTIVE),
+        ("Tom Baker", Role.EXECUTIVE),
+        # Two people labelled by one surname: neither is named from the list's one Lee.
+        ("Mr. Lee", Role.ANALYST),
+        ("Ms. Lee", Role.ANALYST),
+    ]  # fmt: skip
+    assert with_list.turns[2].title == "Chief Financial Officer"
+    assert [(e.questioner, e.introduced_as) for e in with_list.exchanges] == [
+        ("Mr. Lee", "Sam Lee"), ("Ms. Lee", "Jo Lee"),
+    ]  # fmt: skip
+    # No list: the names handed the floor and announced; Mr. Baker is named nowhere in full.
+    one_lee = SURNAME_LABELS.format(roster="").replace("Jo Lee", "Jo Shaw").replace("MS. LEE", "MS. SHAW")
+    spoken = parse_transcript(one_lee)
+    assert [s.name for s in spoken.speakers] == ["Operator", "Ann Roe", "Mr. Baker", "Sam Lee", "Jo Shaw"]
+    assert [e.questioner for e in spoken.exchanges] == ["Sam Lee", "Jo Shaw"]
+
+
 def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
     transcript = parse_transcript(QA_MARKS)
     assert [turn.name for turn in transcript.turns] == [
