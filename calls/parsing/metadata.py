@@ -62,7 +62,12 @@ _QTOK = (
 )
 _Y4 = r"(?P<y>(?:19|20)\d{2})(?!\d)"
 _MID = (  # between quarter and year: " of the full fiscal year ", " FY", "-"
-    r"(?:\s+(?:of|and|for)(?:\s+the)?(?:\s+full)?)?(?:[\s_-]*(?:fiscal|fy)(?:[\s-]+year)?)?"
+    r"(?:\s+(?:of|and|for)(?:\s+the)?(?:\s+full)?)?(?:[\s_-]*(?:fiscal|fy)(?:[\s-]+year)?"
+    # "of the Fiscal Year Ending March 2025", "fiscal year ended March 31, 2025": the fiscal year
+    # named by the year it ends in (only after "fiscal year": a quarter's own end need not be in
+    # its fiscal year)
+    r"(?:[\s-]+end(?:ing|ed)(?:\s+in)?(?:\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)?)?)?"
     r"(?:[\s-]+year(?:[\s-]+end(?:ed)?)?)?[\s_'’,-]*"
 )
 _PERIODS = [

@@ -193,6 +193,11 @@ def test_a_speech_line_is_no_title():
         ("Third-Quarter Fiscal 2019", (2019, 3)),
         ("2024年第一季度", (2024, 1)),
         ("第三季", (None, 3)),
+        # The fiscal year by the year it ends in, as Japanese and Indian companies name it.
+        ("Second Quarter of the Fiscal Year Ending March 2025", (2025, 2)),
+        ("Third Quarter of Fiscal Year Ended March 31, 2025", (2025, 3)),
+        # A quarter's own end says nothing of its fiscal year.
+        ("Second Quarter Ending March 2025", (None, 2)),
     ],
 )
 def test_period_forms_in_a_title(text, expected):
