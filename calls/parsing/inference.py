@@ -18,7 +18,7 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 # JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
 _ANNOUNCED_FROM = re.compile(
     rf"(?:(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
-    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is)\s+"
+    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is|\b[Ww]e\s+(?:now\s+)?have)\s+"
     # "First, Sofia Marin of Eastbay Capital."
     rf"|\b(?:Next|First|Finally|Lastly),\s+"
     # "vient de/d'Élodie Roy, de Calder", "viene de Ana Ruiz, de Calder", "vem do Sr. Rui Sá, do Calder"
@@ -70,6 +70,27 @@ _ANALYST_TITLE = re.compile(r"\banalyst\b", re.IGNORECASE)
 class Announcement:
     name: str  # "" when the operator opened a slot without naming anyone
     firm: str
+
+
+# A caller who names themselves, where the label does not ("Participant 1: Kenji Mori from Hoshino
+# Securities. What is...", "Analyst: Hi, this is Jane Doe with Calder."): a firm, or a "this is".
+_SELF_INTRODUCED = re.compile(
+    r"^(?:(?i:hi|hello|hey|yes|yeah|okay|thank\s+you|thanks|good\s+(?:morning|afternoon|evening|day))"
+    r"(?:\s+(?i:everyone|all|very\s+much|for\s+taking\s+my\s+questions?))?[,.!]?\s+)*"
+    r"(?:(?P<cue>(?i:this\s+is|it['’]s|i['’]m|i\s+am|my\s+name\s+is))\s+)?"
+    rf"(?P<name>{NAME})(?:\s+(?:from|with|of|at)\s+(?P<firm>{FIRM})|,\s+(?P<firm2>{FIRM}))?\s*[.,;]"
+)
+
+
+def self_introduction(turn: Turn) -> Announcement | None:
+    """The name (and firm) a speaker gives for themselves at the start of their turn, or None."""
+    found = _SELF_INTRODUCED.match(turn.paragraphs[0].text if turn.paragraphs else "")
+    if found is None or len(found["name"].split()) < 2:
+        return None
+    firm = found["firm"] or found["firm2"] or ""
+    if _COMPANY_TITLE.search(firm) or not (firm or found["cue"]):
+        return None  # "Jane Doe, CFO." is someone from the company; a bare name is no introduction
+    return Announcement(found["name"], firm)
 
 
 def turn_text(turn: Turn) -> str:
@@ -236,6 +257,9 @@ def assign_exchanges_and_roles(
             current, pending = None, parse_announcement(turn)
             continue
         opened = False
+        if role_only[index] and (pending is None or not pending.name) and not company_side(index):
+            # A label that names nobody ("Participant 2", "Questioner"): the caller may name themselves.
+            pending = self_introduction(turn) or pending
         if pending is not None:
             # Someone from the company right after an announcement is management adding something,
             # or the announced caller never came on the line: no slot.

@@ -127,6 +127,7 @@ _HEADINGS = {
     "participants": "participants",
     "speakers": "participants",
     "presenters": "participants:executive",
+    "presenter": "participants:executive",
     "management team": "participants:executive",
     "company speakers": "participants:executive",
     "speaker legend": "participants",
@@ -407,6 +408,14 @@ class _Reader:
         side = side_from_affiliation(title, firm) or side
         self.roster.setdefault(name_key(name), _RosterEntry(name, title, firm, side))
 
+    def _listed_surname(self, key: str) -> _RosterEntry | None:
+        """The one person of the participant lists whose surname `key` is ("tanaka" for "Hiroshi
+        Tanaka"), or None when none or several are."""
+        if not key or " " in key:
+            return None
+        listed = [entry for listed_key, entry in self.roster.items() if listed_key.split()[1:][-1:] == [key]]
+        return listed[0] if len(listed) == 1 else None
+
     def _next_of_kind(self, index: int, kind: str) -> _Entry | None:
         following = self._next_text_index(index, kinds=(kind,))
         return None if following is None else self.entries[following]
@@ -469,6 +478,7 @@ class _Reader:
                 or key in announced
                 or _loose(key) in announced
                 or mentioned(label)
+                or self._listed_surname(key) is not None
             )
 
         def mentioned(label: Label) -> bool:
@@ -516,7 +526,9 @@ class _Reader:
                     or (following is not None and self._affiliation(following) is not None)
                 )
             else:
-                ok = counts[label.key] >= 3 and (label.key in self.roster or label.key in announced)
+                ok = (counts[label.key] >= 3 and (label.key in self.roster or label.key in announced)) or (
+                    self._listed_surname(label.key) is not None
+                )
             if ok:
                 accepted_own.add(index)
                 entry.kind, entry.label = "label", label
@@ -549,7 +561,7 @@ class _Reader:
             for index in inline_ok:
                 label, speech = inline[index]
                 one_word = label.kind == "person" and " " not in label.name and not _is_cjk_name(label.name)
-                if one_word and counts[label.key] < 3:
+                if one_word and counts[label.key] < 3 and self._listed_surname(label.key) is None:
                     continue
                 entry = self.entries[index]
                 entry.kind, entry.label, entry.speech = "inline", label, speech
@@ -909,7 +921,10 @@ class _Reader:
         """Titles, firms and sides from the participant lists, for labels that give none."""
         names = {name_key(turn.name) for turn in turns}
         # "MR. LEE:" and "MS. LEE:" are two people: neither is matched by the surname alone.
-        surnames = Counter(honorific_surname(turn.name) for turn in {t.name: t for t in turns}.values())
+        surnames = Counter(
+            honorific_surname(name) or (key if " " not in (key := name_key(name)) else "")
+            for name in {turn.name for turn in turns}
+        )
         for text, side in self.roster_lines:
             # "Jane Doe Calder Partners - Analyst": a list that runs the name into the firm.
             words = text.split()
@@ -937,11 +952,12 @@ class _Reader:
                 if len(near) == 1:
                     entry = near[0]
                     turn.name = entry.name
-            if entry is None and (surname := honorific_surname(turn.name)) and surnames[surname] == 1:
-                # "MS. DOYLE:" on the label, "Karen Doyle, Chief Executive Officer" in the list.
-                listed = [e for k, e in self.roster.items() if k.split()[-1:] == [surname] and " " in k]
-                if len(listed) == 1:
-                    entry = listed[0]
+            surname = honorific_surname(turn.name) or (key if key and " " not in key else "")
+            if entry is None and surname and surnames[surname] == 1:
+                # "MS. DOYLE:" or "Tanaka:" on the label, "Karen Doyle, Chief Executive Officer" and
+                # "Hiroshi Tanaka, President" in the list.
+                entry = self._listed_surname(surname)
+                if entry is not None:
                     turn.name = entry.name
             if entry is None:
                 if turn.label.isupper():  # "JANE DOE, ANALYST, CALDER PARTNERS:"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from calls.parsing import Role, Section, TranscriptError, parse_transcript
+from calls.parsing.inference import Announcement, parse_announcement
+from calls.parsing.model import Paragraph, Turn
 
 
 def people(transcript):
@@ -482,7 +484,7 @@ It held.
 # of participants or in what is said.
 SURNAME_LABELS = """Zephyr Foods Q2 2021 Earnings Call
 {roster}
-THE OPERATOR: Welcome to the Zephyr Foods second quarter 2021 call. I would now like to turn the conference over to Ann Roe.
+THE OPERATOR: Welcome to the Zephyr Foods second quarter 2021 call. I now turn the call over to Ann Roe.
 
 MS. ROE: Thank you. Net sales rose 9%.
 
@@ -526,6 +528,54 @@ def test_labels_of_an_honorific_and_a_surname_take_the_full_name_the_call_gives(
     spoken = parse_transcript(one_lee)
     assert [s.name for s in spoken.speakers] == ["Operator", "Ann Roe", "Mr. Baker", "Sam Lee", "Jo Shaw"]
     assert [e.questioner for e in spoken.exchanges] == ["Sam Lee", "Jo Shaw"]
+
+
+# A results briefing as Japanese companies publish them in English: surnames as labels, the full
+# names in the presenters' list, callers who name themselves after a numbered label.
+SURNAMES_AND_SELF_INTRODUCTIONS = """Zephyr Electronics Co., Ltd.
+Financial Results Briefing for the Second Quarter of the Fiscal Year Ending March 2025
+
+Presenter
+Ken Ito, President and Representative Director
+Mai Abe, Director and CFO
+
+Ito: Thank you for joining us. Net sales for the first half rose 11%.
+
+Abe: Operating margin improved to 9.8%.
+
+Question & Answer
+
+Moderator: We will now take questions. Please state your name and affiliation.
+
+Participant 1: Sam Lee from Calder Securities. What is your outlook for the second half?
+
+Ito: We expect demand to remain solid.
+
+Participant 2: Hi, this is Jo Park with Vantage Capital. Could you comment on currency?
+
+Abe: A one-yen move changes operating profit by 0.6 billion yen.
+
+Moderator: That concludes the question and answer session.
+"""
+
+
+def test_surnames_from_the_presenters_list_and_callers_who_name_themselves():
+    transcript = parse_transcript(SURNAMES_AND_SELF_INTRODUCTIONS)
+    assert (transcript.fiscal_year, transcript.fiscal_quarter) == (2025, 2)
+    assert [(t.name, t.role) for t in transcript.turns] == [
+        ("Ken Ito", Role.EXECUTIVE),
+        ("Mai Abe", Role.EXECUTIVE),
+        ("Operator", Role.OPERATOR),
+        ("Sam Lee", Role.ANALYST),
+        ("Ken Ito", Role.EXECUTIVE),
+        ("Jo Park", Role.ANALYST),
+        ("Mai Abe", Role.EXECUTIVE),
+        ("Operator", Role.OPERATOR),
+    ]  # fmt: skip
+    assert transcript.turns[1].title == "Director and CFO"
+    assert [(e.questioner, e.firm, e.first_turn, e.last_turn) for e in transcript.exchanges] == [
+        ("Sam Lee", "Calder Securities", 3, 4), ("Jo Park", "Vantage Capital", 5, 6),
+    ]  # fmt: skip
 
 
 def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
@@ -1019,6 +1069,19 @@ def test_more_layouts_find_the_operator_the_questioners_and_the_company_side(tex
     assert questioners(transcript)[0] == "Bob Poe"
     assert people(transcript)["Bob Poe"][0] == "analyst"
     assert all(s.role != Role.ANALYST for s in transcript.speakers if s.name in ("Ann Roe", "Cy Doe"))
+
+
+@pytest.mark.parametrize(
+    ("said", "name", "firm"),
+    [
+        ("Next we have Grace Obi from Meridian Partners.", "Grace Obi", "Meridian Partners"),
+        ("We now have Sam Lee with Calder on the line.", "Sam Lee", "Calder"),
+        ("Our next question comes from Jo Park of Vantage Capital.", "Jo Park", "Vantage Capital"),
+    ],
+)
+def test_the_operator_announces_a_caller_by_name_and_firm(said, name, firm):
+    turn = Turn("Operator", "Operator", "", Role.OPERATOR, Section.QA, 1, [Paragraph(said, 1)])
+    assert parse_announcement(turn) == Announcement(name, firm)
 
 
 def test_role_labels_take_the_announced_names_and_the_whole_firm():
