@@ -157,7 +157,9 @@ _DATES = [
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*"
 _TIME_REST = re.compile(
-    r"(?:\s*(?:[/,|@–-]|\bat\b)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?)?(?:\s*\(?[a-z]{2,5}\)?)?)?\s*",
+    r"(?:\s*(?:[/,|@–-]|\bat\b)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
+    # "GMT", "(ET)", "Eastern", "Eastern Time", "Hong Kong Time"
+    r"(?:\s*\(?[a-z]{2,5}\)?|\s+(?:eastern|central|mountain|pacific)(?:\s+time)?|\s+[a-z]+(?:\s+[a-z]+)?\s+time)?)?\s*",
     re.I,
 )
 

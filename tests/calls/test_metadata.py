@@ -69,6 +69,20 @@ def test_call_date_written_as_day_month_year():
     assert meta("Call Date: 21 May 2025").held_on == datetime.date(2025, 5, 21)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thursday, August 24, 2023, 5:00 PM Eastern",
+        "August 24, 2023 at 10:00 a.m. Hong Kong Time",
+        "24 August 2023 / 9:00PM GMT",
+    ],
+)
+def test_a_date_line_with_its_time_and_time_zone(line):
+    assert meta("Zephyr Q3 2023 Earnings Call", line).held_on == datetime.date(2023, 8, 24)
+    # A date that opens a sentence is no date line.
+    assert meta("Zephyr Q3 2023 Earnings Call", "August 24, 2023 was a record day").held_on is None
+
+
 # --- Title lines ------------------------------------------------------------------------------------
 
 
