@@ -93,7 +93,11 @@ _TITLE_WORD = re.compile(
     r"vice|global|group|finance|financial|operating|operations|strategy|research|division|equity|"
     r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
     r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"
-    r"limited|ag|sa|nv|lp|llp|gmbh)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官|發言人|发言人|"
+    r"limited|ag|sa|nv|lp|llp|gmbh|"
+    # Spanish, Portuguese and French titles: "Directora de Finanzas", "Diretor de Relações com Investidores"
+    r"directora|diretora?|directeur|directrice|presidenta?|pr[ée]sidente?|vicepresidenta?|gerente|"
+    r"tesorero|contralor|consejer[oa]|finanzas|finan[çc]as|relaciones|rela[çc][õo]es|inversionistas|"
+    r"investidores)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官|發言人|发言人|"
     r"投資人關係|投资者关系|營運長|营运长|技術長|技术长",
     re.IGNORECASE,
 )
@@ -524,7 +528,10 @@ _FIRM_WORD = re.compile(
 _PURE_TITLE = re.compile(
     r"\b(?:analyst|ceo|cfo|coo|cto|cio|evp|svp|vp|president|officer|director|chairman|chair|manager|head|"
     r"founder|treasurer|controller|secretary|counsel|executive|relations?|representative|strategist|"
-    r"economist|principal|md|chief|reporter|editor|correspondent)\b",
+    r"economist|principal|md|chief|reporter|editor|correspondent|"
+    # "Directora de Finanzas", "Diretor Presidente", "Directeur Financier", "Gerente de Relaciones"
+    r"directora|diretora?|directeur|directrice|presidenta?|pr[ée]sidente?|vicepresidenta?|gerente|"
+    r"tesorero|contralor|consejer[oa])\b",
     re.IGNORECASE,
 )
 

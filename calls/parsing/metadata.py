@@ -155,6 +155,36 @@ _DATES = [
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 ]
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# Months as Spanish, Portuguese, French, German and Italian calls write them: "25 de julio de 2024",
+# "8 août 2024", "7. November 2024".
+_EURO_MONTHS = {
+    word: number
+    for number, words in enumerate(
+        [
+            "enero janeiro janvier januar gennaio",
+            "febrero fevereiro février fevrier februar febbraio",
+            "marzo março marco mars märz marz",
+            "abril avril april aprile",
+            "mayo maio mai maggio",
+            "junio junho juin juni giugno",
+            "julio julho juillet juli luglio",
+            "agosto août aout august",
+            "septiembre setiembre setembro septembre september settembre",
+            "octubre outubro octobre oktober ottobre",
+            "noviembre novembro novembre november",
+            "diciembre dezembro décembre decembre dezember dicembre",
+        ],
+        start=1,
+    )
+    for word in words.split()
+}
+_DATES.append(
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<eur>{'|'.join(_EURO_MONTHS)})\s+(?:de\s+|del\s+)?"
+        r"(?P<y>(?:19|20)\d{2})(?!\d)",
+        re.I,
+    )
+)
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*"
 _TIME_REST = re.compile(
     r"(?:\s*(?:[/,|@–-]|\bat\b)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
@@ -165,7 +195,10 @@ _TIME_REST = re.compile(
 
 
 def _make_date(g: dict[str, str | None]) -> datetime.date | None:
-    month = _MONTHS.index(str(g["mon"])[:3].casefold()) + 1 if g.get("mon") else int(g.get("m") or 0)
+    if g.get("eur"):
+        month = _EURO_MONTHS[str(g["eur"]).casefold()]
+    else:
+        month = _MONTHS.index(str(g["mon"])[:3].casefold()) + 1 if g.get("mon") else int(g.get("m") or 0)
     try:
         return datetime.date(int(g["y"] or 0), month, int(g["d"] or 0))
     except ValueError:
@@ -560,7 +593,8 @@ def _stated_period(facts: dict[str, object]) -> tuple[int | None, int | None]:
 
 _LEGAL_NAME = re.compile(
     r"^[A-Z0-9][\w&.,'’\- ]{1,80}?[ ,]+(?:Inc|Incorporated|Corp|Corporation|Co\.,?\s*Ltd|Co|Company|Ltd|"
-    r"Limited|plc|PLC|AG|SA|S\.A|NV|N\.V|SE|LLC|Holdings|Group|GmbH|ASA|AB|Oyj|K\.K|Berhad|Tbk)\.?$"
+    r"Limited|plc|PLC|AG|SA|S\.A|NV|N\.V|SE|LLC|Holdings|Group|GmbH|ASA|AB|Oyj|K\.K|Berhad|Tbk|"
+    r"S\.A\.(?:B\.)? de C\.V|S\.p\.A|SpA|Ltda|S\.L|S\.A\.S|B\.V|KGaA)\.?$"
     # "华启新能源科技股份有限公司", "鼎泰控股集團"
     r"|^[\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,40}(?:股份有限公司|有限責任公司|有限责任公司|有限公司|集團|集团|控股)$"
 )

@@ -35,10 +35,12 @@ HONORIFIC = r"(?:(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+)"
 # only as usually written, where another case could be a word ("Se", "Ab").
 _LEGAL_FORM_ANY_CASE = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|P\.?L\.?C|L\.?L\.?C|L\.?P|"
+    # Mexico's "S.A.B. de C.V.", Italy's "S.p.A.", Brazil's "Ltda"
+    r"S\.?A\.?(?:B\.?)?\s+de\s+C\.?V|S\.?p\.?A|Ltda|"
     r"S\.?A|A\.?G|N\.?V|GmbH|Oyj)\.?)+$",
     re.IGNORECASE,
 )
-_LEGAL_FORM_AS_WRITTEN = re.compile(r"(?:,?\s+(?:S\.?E|B\.?V|A/S|ASA|AB)\.?)+$")
+_LEGAL_FORM_AS_WRITTEN = re.compile(r"(?:,?\s+(?:S\.?E|B\.?V|A/S|ASA|AB|S\.L|S\.A\.S|KGaA)\.?)+$")
 _TRAILING_TICKER = re.compile(r"\s*\((?:[A-Za-z]+\s*:\s*)?[A-Z][A-Z0-9.\-]{0,9}\)\s*$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _AMPERSAND_CO = re.compile(r"\s*&\s*Co\.?$")

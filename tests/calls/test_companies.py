@@ -33,6 +33,13 @@ from tests.calls.transcripts import loaded
         ("Quillon Holdings Inc. (QUIL)", "Quillon Holdings"),
         ("Quillon Holdings Inc.'s", "Quillon Holdings"),
         ("Quillon's", "Quillon"),
+        ("Grupo Quillon S.A.B. de C.V.", "Grupo Quillon"),
+        ("Quillon S.A. de C.V.", "Quillon"),
+        ("Quillon S.p.A.", "Quillon"),
+        ("Quillon Ltda.", "Quillon"),
+        ("Quillon AG & Co. KGaA", "Quillon"),
+        ("Quillon S.L.", "Quillon"),
+        ("Banco de Quillon", "Banco de Quillon"),  # "de" alone is part of the name
     ],
 )
 def test_only_legal_forms_ticker_and_possessive_are_dropped(raw, clean):

@@ -75,6 +75,11 @@ def test_call_date_written_as_day_month_year():
         "Thursday, August 24, 2023, 5:00 PM Eastern",
         "August 24, 2023 at 10:00 a.m. Hong Kong Time",
         "24 August 2023 / 9:00PM GMT",
+        # as Spanish, Portuguese, French and German calls write the date
+        "24 de agosto de 2023",
+        "24 de agosto de 2023, 10:00 horas",
+        "24 août 2023",
+        "24. August 2023",
     ],
 )
 def test_a_date_line_with_its_time_and_time_zone(line):

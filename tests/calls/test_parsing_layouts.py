@@ -578,6 +578,38 @@ def test_surnames_from_the_presenters_list_and_callers_who_name_themselves():
     ]  # fmt: skip
 
 
+SPANISH = """Grupo Zefiro de Cementos S.A.B. de C.V.
+Conferencia telefónica de resultados del segundo trimestre de 2024
+25 de julio de 2024
+
+Operadora: Buenos días y bienvenidos a la conferencia de resultados del segundo trimestre de 2024.
+
+Carlos Nieto, Director General: Gracias. Los ingresos crecieron 9% en el trimestre.
+
+Lucía Soto, Directora de Finanzas: El margen EBITDA fue de 27.3%.
+
+Operadora: Nuestra primera pregunta viene de Andrés Gil, de Banco Pacífico.
+
+Andrés Gil: Buenos días. ¿Qué esperan para los precios en el segundo semestre?
+
+Carlos Nieto, Director General: Esperamos precios estables.
+"""
+
+
+def test_a_call_in_spanish_its_legal_name_date_and_titles():
+    transcript = parse_transcript(SPANISH)
+    assert (transcript.company, transcript.fiscal_year, transcript.fiscal_quarter) == (
+        "Grupo Zefiro de Cementos S.A.B. de C.V.", 2024, 2,
+    )  # fmt: skip
+    assert str(transcript.held_on) == "2024-07-25"
+    assert [(s.name, s.title, s.firm, s.role) for s in transcript.speakers] == [
+        ("Operator", "", "", Role.OPERATOR),
+        ("Carlos Nieto", "Director General", "", Role.EXECUTIVE),
+        ("Lucía Soto", "Directora de Finanzas", "", Role.EXECUTIVE),
+        ("Andrés Gil", "", "Banco Pacífico", Role.ANALYST),
+    ]  # fmt: skip
+
+
 def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
     transcript = parse_transcript(QA_MARKS)
     assert [turn.name for turn in transcript.turns] == [
