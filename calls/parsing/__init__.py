@@ -11,6 +11,7 @@ everything that is merely odd becomes a ParseWarning with its line number.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -20,6 +21,7 @@ from .decoding import decode
 from .inference import (
     assign_exchanges_and_roles,
     find_qa_start,
+    handed_the_floor,
     introduced_people,
     name_role_only_executives,
     parse_announcement,
@@ -221,12 +223,15 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).casefold()
 
 
-_NUMBERED = re.compile(r"(?:speaker|participant|spk)\s*\d{1,3}", re.IGNORECASE)
+# "Speaker 3", "Participant 1", "spk01", and diarization's "Speaker B"
+_NUMBERED = re.compile(r"(?:speaker|participant|spk)\s*(?:\d{1,3}|[A-Z](?![a-z]))", re.IGNORECASE)
 
 
 def _name_numbered_speakers(turns: list[Turn]) -> None:
     """ASR labels ("Participant 1", "Speaker 3") name nobody: the one who announces the callers is the
-    operator; the callers take the names announced for them (as role-only labels do)."""
+    operator; the callers take the names announced for them (as role-only labels do), and someone
+    from the company the name they are handed the floor by ("I will now hand the call to Jane Doe,
+    our CEO."), when that comes right before their first turn and names nobody else on the call."""
     announcing: dict[str, int] = {}
     for turn in turns:
         if _NUMBERED.fullmatch(turn.name):
@@ -236,10 +241,26 @@ def _name_numbered_speakers(turns: list[Turn]) -> None:
     if not announcing:
         return
     host, times = max(announcing.items(), key=lambda item: item[1])
-    if times >= 2 and sum(announcing.values()) - times < times:
-        for turn in turns:
-            if turn.name == host:
-                turn.name = "Operator"
+    if times < 2 or sum(announcing.values()) - times >= times:
+        return
+    for turn in turns:
+        if turn.name == host:
+            turn.name = "Operator"
+    handed: dict[str, str] = {}
+    first_turns = set()
+    for previous, turn in itertools.pairwise(turns):
+        if not _NUMBERED.fullmatch(turn.name) or turn.name in first_turns:
+            continue
+        first_turns.add(turn.name)
+        if previous.name != turn.name and (name := handed_the_floor(previous)):
+            handed[turn.name] = name
+    taken = Counter(name_key(name) for name in handed.values())
+    known = {name_key(turn.name) for turn in turns}
+    for label, name in handed.items():
+        if taken[name_key(name)] == 1 and name_key(name) not in known:
+            for turn in turns:
+                if turn.name == label:
+                    turn.name = name
 
 
 def _full_names_for_surnames(turns: list[Turn]) -> None:

@@ -428,9 +428,17 @@ def introduced_people(texts: list[str]) -> list[tuple[str, str]]:
 # "I would like to turn the conference over to Karen Doyle", "welcome Luis Ortega": who is handed
 # the floor, by full name.
 _HANDED_THE_FLOOR = re.compile(
-    rf"(?:\bover\s+to|\b(?:hand|pass)\s+(?:it\s+)?to|\bintroduce|\bwelcome|\bjoined\s+by|\bwith\s+me\s+(?:today\s+)?(?:is|are)?)"
+    r"(?:\bover\s+to|\b(?:hand|pass|turn)(?:\s+(?:it|things|the\s+(?:call|conference|floor|line|meeting)))?"
+    r"(?:\s+(?:over|back))?\s+to|\bintroduce|\bwelcome|\bjoined\s+by|\bwith\s+me\s+(?:today\s+)?(?:is|are)?)"
     rf"\s+(?:(?:our|my)\s+[^,]{{2,60}},\s+)?{HONORIFIC}?(?P<name>{NAME})"
 )
+
+
+def handed_the_floor(turn: Turn) -> str:
+    """The full name a turn ends by handing the floor to ("... over to Jane Doe, our CEO."), or ""."""
+    last = turn.paragraphs[-1].text if turn.paragraphs else ""
+    names = [match["name"] for match in _HANDED_THE_FLOOR.finditer(last[-300:])]
+    return names[-1] if names and len(names[-1].split()) >= 2 else ""
 
 
 def people_named_in_speech(turns: list[Turn]) -> list[str]:

@@ -629,6 +629,8 @@ def _labelled(
     if entry.speaker_id or (written in walk.ids and name_key(written) not in walk.people):
         # {"speaker": 3} or {"speaker": "B"} with a speakers list giving each id its name.
         name = clean_name(walk.ids.get(written, f"Speaker {written}"))
+    if re.fullmatch(r"[A-Z]", name) and name not in walk.ids and name_key(name) not in walk.people:
+        name = f"Speaker {name}"  # diarization's "A", "B": a voice, not a name
     title, firm, role = entry.title, entry.firm, entry.role
     person = walk.people.get(name_key(name))
     if person is None and ("--" in name or _PARTICIPANT_DASH.search(name)):

@@ -618,6 +618,32 @@ def test_a_speaker_code_beside_an_object_that_says_who_speaks():
     assert [exchange.questioner for exchange in transcript.exchanges] == ["Sam Lee"]
 
 
+def test_diarized_voices_the_announcer_is_the_operator_and_the_others_take_the_names_given():
+    said = [
+        ("A", "Welcome to the Zephyr Water second quarter 2023 call. I now hand the call to Ann Roe, CEO."),
+        ("B", "Thank you. Volumes rose 6%."),
+        ("C", "Thanks, Ann. Adjusted EBITDA was $88 million."),
+        ("A", "Our first question comes from Sam Lee with Calder Partners."),
+        ("D", "Ann, how is municipal demand?"),
+        ("B", "Strong."),
+        ("A", "The next question comes from Jo Park with Vantage Capital."),
+        ("E", "And margins?"),
+        ("C", "Up 50 basis points."),
+    ]
+    data = {"id": "t1", "utterances": [{"speaker": who, "text": text, "start": 0} for who, text in said]}
+    transcript = parse_transcript(json.dumps(data))
+    assert [(s.name, s.role) for s in transcript.speakers] == [
+        ("Operator", Role.OPERATOR),
+        ("Ann Roe", Role.EXECUTIVE),  # handed the floor right before her first words
+        ("Speaker C", Role.EXECUTIVE),  # named by nobody: a voice, not the letter "C"
+        ("Sam Lee", Role.ANALYST),
+        ("Jo Park", Role.ANALYST),
+    ]  # fmt: skip
+    assert [(e.questioner, e.firm) for e in transcript.exchanges] == [
+        ("Sam Lee", "Calder Partners"), ("Jo Park", "Vantage Capital"),
+    ]  # fmt: skip
+
+
 XML_FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <transcript company="Zephyr Mining Ltd" ticker="ZMN" quarter="3" year="2021">
   <section name="Presentation">
