@@ -28,6 +28,7 @@ _ANNOUNCED_FROM = re.compile(
     # "is from Aisha Brown, Lakeview Capital.": a firm after a comma only where the sentence ends.
     rf"|,\s+(?P<firm_after_comma>{FIRM})(?=\s*[.;]|\s*$))?"
 )
+_WE_HAVE = re.compile(r"[Ww]e\s+(?:now\s+)?have\b")
 _NOT_ON_THE_LINE = re.compile(
     r"\bmuted\b|not\s+(?:on\s+the\s+line|there)|withdrawn|no\s+response|\bmove\s+on\b|\bdropped\b|"
     r"lost\s+(?:the\s+)?(?:line|connection)",
@@ -115,7 +116,10 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
     found = [
         Announcement(match["name"], _firm(match, text))
         for match in _ANNOUNCED_FROM.finditer(text)
-        if len(match["name"].split()) >= 2 or match["firm"] or match["firm_after_comma"]
+        if (len(match["name"].split()) >= 2 or match["firm"] or match["firm_after_comma"])
+        # "We now have Mr. Craig Lampo on the line" brings back an executive: "we have" announces a
+        # caller only with the caller's firm.
+        and (match["firm"] or match["firm_after_comma"] or not _WE_HAVE.match(match.group()))
     ]
     if found:
         # "Jane Doe, your line may be muted ... we'll move on to John Roe": the last one comes on.

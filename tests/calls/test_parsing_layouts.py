@@ -1112,8 +1112,16 @@ def test_more_layouts_find_the_operator_the_questioners_and_the_company_side(tex
     ],
 )
 def test_the_operator_announces_a_caller_by_name_and_firm(said, name, firm):
-    turn = Turn("Operator", "Operator", "", Role.OPERATOR, Section.QA, 1, [Paragraph(said, 1)])
-    assert parse_announcement(turn) == Announcement(name, firm)
+    assert parse_announcement(operator_saying(said)) == Announcement(name, firm)
+
+
+def test_we_have_without_a_firm_brings_someone_back_and_announces_no_caller():
+    announced = parse_announcement(operator_saying("We now have Mr. Ann Roe on the line."))
+    assert announced is None or announced.name == ""
+
+
+def operator_saying(said):
+    return Turn("Operator", "Operator", "", Role.OPERATOR, Section.QA, 1, [Paragraph(said, 1)])
 
 
 def test_role_labels_take_the_announced_names_and_the_whole_firm():
