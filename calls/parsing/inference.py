@@ -275,7 +275,12 @@ def assign_exchanges_and_roles(
                 current = _open_exchange(transcript, pending, turn, index, role_only[index])
                 current_identity, opened = identity[index], True
             pending = None
-        elif identity[index] != current_identity and asks(index):
+        elif asks(index) and (
+            identity[index] != current_identity
+            # "Q:" after an answer, no operator on the line: a label that names nobody cannot say
+            # it is the same caller again, and each question gets its own slot.
+            or (role_only[index] and not operator_in_qa and index > 0 and company_side(index - 1))
+        ):
             current = _open_exchange(transcript, Announcement("", ""), turn, index, role_only[index])
             current_identity, opened = identity[index], True
         previous_last = current.last_turn if current is not None else None

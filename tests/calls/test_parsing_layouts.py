@@ -610,6 +610,32 @@ def test_a_call_in_spanish_its_legal_name_date_and_titles():
     ]  # fmt: skip
 
 
+QUESTIONS_WITHOUT_NAMES = """Zephyr Logistics Inc. (ZLG) Q3 2022 Earnings Call
+
+Presentation
+
+Ann Roe, CEO: Revenue rose 14% to $1.9 billion.
+
+Sam Lee, CFO: Operating margin was 8.2%.
+
+Q&A
+
+Q: Can you talk about pricing in the truckload segment?
+
+A: Pricing softened in October.
+
+Q: What is the capital allocation priority?
+
+A: Debt reduction first, then buybacks.
+"""
+
+
+def test_each_unnamed_question_after_an_answer_is_a_slot_of_its_own():
+    transcript = parse_transcript(QUESTIONS_WITHOUT_NAMES)
+    assert [(e.first_turn, e.last_turn) for e in transcript.exchanges] == [(2, 3), (4, 5)]
+    assert [t.role for t in transcript.turns[2:]] == [Role.ANALYST, Role.EXECUTIVE] * 2
+
+
 def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
     transcript = parse_transcript(QA_MARKS)
     assert [turn.name for turn in transcript.turns] == [
