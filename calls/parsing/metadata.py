@@ -514,6 +514,18 @@ def _from_filename(filename: str, texts: str) -> dict[str, object]:
         written = (m[0] for m in re.finditer(rf"(?<![\w.]){re.escape(tokens[0])}(?!\w)", texts, re.I))
         facts["company"] = next((w for w in written if w[0].isupper() or w[0].isdigit()), "")
         facts["company"] = "" if facts["company"] == facts["ticker"] else facts["company"]
+    if not facts.get("company"):
+        # A file named by its title ("Acme Robotics (ACME) Q4 2023 Earnings Call Transcript"), or by
+        # the title made a URL's slug ("acme-robotics-q4-fy2024-earnings-call-transcript"): read as a
+        # title line is, with its call word and period.
+        title = spaced if " " in spaced.strip() else spaced.replace("-", " ")
+        if title.islower():
+            title = " ".join(word.capitalize() for word in title.split())
+        titled = _title_facts(title)
+        named = str((titled or {}).get("company") or "")
+        if named and named not in (facts["ticker"], (titled or {}).get("ticker")):
+            facts["company"] = named
+            facts["ticker"] = facts["ticker"] or str(titled.get("ticker") or "")
     return facts
 
 

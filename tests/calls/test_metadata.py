@@ -364,6 +364,20 @@ def test_file_name(filename, ticker, expected, part):
     assert (result.ticker, period(result), result.part) == (ticker, expected, part)
 
 
+@pytest.mark.parametrize(
+    ("filename", "company", "ticker"),
+    [
+        ("Zephyr Robotics (ZPHR) Q4 2023 Earnings Call Transcript.txt", "Zephyr Robotics", "ZPHR"),
+        ("zephyr-robotics-q4-fy2023-earnings-call-transcript.txt", "Zephyr Robotics", ""),
+        ("ZPHR 4Q23 transcript.txt", "", "ZPHR"),  # a ticker is no company's name
+        ("transcript-final-v2.txt", "", ""),  # no title: no name from it
+    ],
+)
+def test_a_file_named_by_the_calls_title(filename, company, ticker):
+    result = meta(filename=filename)
+    assert (result.company, result.ticker) == (company, ticker)
+
+
 def test_date_from_the_file_name_but_not_a_timestamp():
     assert meta(filename="FOXA_Q1-2016_2015-11-04.txt").held_on == datetime.date(2015, 11, 4)
     assert meta(filename="2019-Jan-24-INTC.txt").held_on == datetime.date(2019, 1, 24)
