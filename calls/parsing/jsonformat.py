@@ -39,7 +39,7 @@ from .blocks import (
     role_from_word,
     section_from_words,
 )
-from .labels import has_title_word
+from .labels import has_title_word, split_rest
 from .model import (
     LabelledTurn,
     Paragraph,
@@ -537,14 +537,23 @@ def _entry(item: dict, walk: _Walk) -> _Entry | None:
         return _Entry(label=label, speaker_id=speaker_id, texts=texts, speaker_string=speaker_string,
                       title=title, firm=firm, role=role, section=None)  # fmt: skip
     section_word = _first(keys, _SECTION_KEYS)
+    stated = [value for key in _ROLE_KEYS if (value := _scalar(keys.get(key)))]
+    role = role or next((found for value in stated if (found := role_from_word(value))), None)
+    title, firm = title or _first(keys, _TITLE_KEYS), firm or _first(keys, _FIRM_KEYS)
+    # {"speaker": "Jane Doe", "role": "Head of Investor Relations"} or "role": "Calder Partners": a
+    # "role" that names no side says the speaker's title or firm, as a label's rest would.
+    said = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
+    if said:
+        said_firm, said_title = split_rest(said)
+        title, firm = title or said_title, firm or said_firm
     return _Entry(
         label=label,
         speaker_id=speaker_id,
         texts=texts,
         speaker_string=speaker_string,
-        title=title or _first(keys, _TITLE_KEYS),
-        firm=firm or _first(keys, _FIRM_KEYS),
-        role=role or role_from_word(_first(keys, _ROLE_KEYS)),
+        title=title,
+        firm=firm,
+        role=role,
         section=section_from_words(section_word) if section_word else None,
     )
 

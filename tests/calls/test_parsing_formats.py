@@ -644,6 +644,25 @@ def test_diarized_voices_the_announcer_is_the_operator_and_the_others_take_the_n
     ]  # fmt: skip
 
 
+def test_a_turns_role_field_that_names_no_side_is_the_speakers_title():
+    rows = [
+        ("Operator", "", "Welcome to the Zephyr Systems first quarter 2024 call."),
+        ("Ann Roe", "Head of Investor Relations", "With me is our CEO."),
+        ("Tom Reyes", "executive", "Revenue rose 8%."),
+        ("Operator", "", "Our first question comes from Sam Lee with Calder Partners."),
+        ("Sam Lee", "Calder Partners", "How is software growth?"),
+    ]
+    data = {"transcript_split": [{"speaker": who, "role": role, "text": text} for who, role, text in rows]}
+    transcript = parse_transcript(json.dumps(data))
+    assert [(s.name, s.title, s.role) for s in transcript.speakers] == [
+        ("Operator", "", Role.OPERATOR),
+        ("Ann Roe", "Head of Investor Relations", Role.EXECUTIVE),
+        ("Tom Reyes", "", Role.EXECUTIVE),
+        ("Sam Lee", "", Role.ANALYST),  # a firm in the role field is the firm
+    ]  # fmt: skip
+    assert transcript.speakers[3].firm == "Calder Partners"
+
+
 XML_FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <transcript company="Zephyr Mining Ltd" ticker="ZMN" quarter="3" year="2021">
   <section name="Presentation">
