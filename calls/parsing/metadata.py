@@ -215,8 +215,10 @@ def _find_date(text: str) -> tuple[datetime.date, int, int] | None:
 
 
 def _date_line(line: str) -> datetime.date | None:
-    """The date of a line that is only a date and time: "JULY 28, 2020 / 9:00PM GMT"."""
-    line = re.sub(rf"^\s*{_WEEKDAY}", "", line, flags=re.I)
+    """The date of a line that is only a date and time: "JULY 28, 2020 / 9:00PM GMT", "Held on
+    Tuesday, May 6, 2025" (when the call was held, never when the file was updated)."""
+    line = re.sub(r"^\W*(?:held|recorded|conducted|hosted|took\s+place)(?:\s+on)?\s+", "", line, flags=re.I)
+    line = re.sub(rf"^\s*{_WEEKDAY}", "", line, flags=re.I).rstrip("*_ ")
     found = _find_date(line)
     return found[0] if found and found[1] == 0 and _TIME_REST.fullmatch(line, found[2]) else None
 

@@ -80,12 +80,14 @@ def test_call_date_written_as_day_month_year():
         "24 de agosto de 2023, 10:00 horas",
         "24 août 2023",
         "24. August 2023",
+        "*Held on Thursday, August 24, 2023*",
     ],
 )
 def test_a_date_line_with_its_time_and_time_zone(line):
     assert meta("Zephyr Q3 2023 Earnings Call", line).held_on == datetime.date(2023, 8, 24)
     # A date that opens a sentence is no date line.
     assert meta("Zephyr Q3 2023 Earnings Call", "August 24, 2023 was a record day").held_on is None
+    assert meta("Zephyr Q3 2023 Earnings Call", "Updated on August 24, 2023").held_on is None
 
 
 # --- Title lines ------------------------------------------------------------------------------------
