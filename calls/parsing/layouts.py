@@ -792,7 +792,11 @@ class _Reader:
                         index += 1
                 last = turns[-1] if turns else None
                 same = last is not None and last.label == label.text
-                if same and (not last.paragraphs or page_break) and entry.kind == "label":
+                # "Jane Doe: ..." on each of her paragraphs: one turn, as a label over them would be.
+                run_on = same and entry.kind == "inline" and bool(entry.speech)
+                if run_on:
+                    pass
+                elif same and (not last.paragraphs or page_break) and entry.kind == "label":
                     # A label repeated after a page break, or twice with nothing between: one turn.
                     if entry.affiliation and not (last.title or last.firm):
                         last.firm, last.title = split_rest(f"{label.rest} {entry.affiliation}".strip())

@@ -636,6 +636,23 @@ def test_each_unnamed_question_after_an_answer_is_a_slot_of_its_own():
     assert [t.role for t in transcript.turns[2:]] == [Role.ANALYST, Role.EXECUTIVE] * 2
 
 
+def test_a_label_on_each_of_a_speakers_paragraphs_is_one_turn():
+    transcript = parse_transcript(
+        "Zephyr Bank Q1 2024 Earnings Call\n\n"
+        "Operator: Welcome to the Zephyr Bank first quarter 2024 call.\n"
+        "Ann Roe: Net interest income rose 4%.\n"
+        "Ann Roe: Deposits were stable.\n"
+        "Operator: Our first question comes from Sam Lee with Calder Partners.\n"
+        "Sam Lee: What about loan growth?\n"
+        "Ann Roe: Mid-single digits.\n"
+    )
+    assert [(t.name, [p.text for p in t.paragraphs]) for t in transcript.turns[:2]] == [
+        ("Operator", ["Welcome to the Zephyr Bank first quarter 2024 call."]),
+        ("Ann Roe", ["Net interest income rose 4%.", "Deposits were stable."]),
+    ]  # fmt: skip
+    assert len(transcript.turns) == 5
+
+
 def test_name_over_affiliation_with_question_and_answer_marks_and_wrapped_lines():
     transcript = parse_transcript(QA_MARKS)
     assert [turn.name for turn in transcript.turns] == [
