@@ -52,13 +52,8 @@ class SpeakerFilter(InvalidValuesMatchNothing, django_filters.FilterSet):
         fields = []
 
     def filter_name(self, queryset, name, value):
-        """Speakers whose name, a later word of it (a family name), or firm starts with the letters."""
-        value = " ".join(value.split())
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__istartswith=value) | Q(name__icontains=" " + value) | Q(firm__istartswith=value)
-        )
+        """Speakers with a word of their name or firm starting with each word typed."""
+        return queryset.named_like(value)
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(Exists(Turn.objects.filter(speaker=OuterRef("pk"), role=value)))

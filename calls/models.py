@@ -161,11 +161,18 @@ class Speaker(models.Model):
     # The folded family name (calls.people.name_tokens): other spellings of a person are looked up by
     # it with an index, where a name search would scan every speaker for every import.
     family_name = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    # The words of the name and firm, for the people list's name filter (SpeakerQuerySet.named_like).
+    name_words = models.GeneratedField(
+        expression=SearchVector("name", "firm", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(fields=["name_words"], name="speaker_name_words")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.firm})" if self.firm else self.name

@@ -1,6 +1,9 @@
 """Reads of the calls app, named for their purpose (STYLE.md: reads in one place per app)."""
 
+import re
+
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.search import SearchQuery
 from django.db import models
 
 
@@ -78,6 +81,16 @@ class SpeakerQuerySet(models.QuerySet):
     def by_family_name(self):
         """As a list of people is read: by family name, then the whole name, then the firm."""
         return self.order_by("family_name", "name", "firm")
+
+    def named_like(self, typed: str):
+        """Speakers with a word of their name or firm starting with each word typed ("hender",
+        "alex hen", "needh" for Needham): a prefix lookup in the GIN index of the name words, where
+        a substring match would read every speaker."""
+        words = re.findall(r"\w+", typed.casefold())
+        if not words:
+            return self
+        prefixes = " & ".join(f"'{word}':*" for word in words[:8])
+        return self.filter(name_words=SearchQuery(prefixes, search_type="raw", config="simple"))
 
 
 class UtteranceQuerySet(models.QuerySet):

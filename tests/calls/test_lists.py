@@ -63,6 +63,23 @@ class ListTests(TestCase):
         self.assertNotIn("Alex Henderson", self.rows(self.get("/speakers/?name=lex")))
         self.assertEqual(self.rows(self.get("/speakers/?name=zzzz")), [])
         self.assertContains(self.get("/speakers/?name=zzzz"), "No speaker matches.")
+        # Each word typed starts a word of the name or firm, in any order; punctuation splits words.
+        self.assertIn("Alex Henderson", self.rows(self.get("/speakers/?name=hend+al")))
+        self.assertNotIn("Alex Henderson", self.rows(self.get("/speakers/?name=alex+zz")))
+        Speaker.objects.create(name="Seán O'Brien", firm="Liffey & Co", slug="sean-obrien", key="x|1")
+        Speaker.objects.create(name="周丽", firm="远见证券", slug="周丽", key="x|2")
+        self.assertIn("Seán O'Brien", self.rows(self.get("/speakers/?name=o%27bri")))
+        self.assertIn("Seán O'Brien", self.rows(self.get("/speakers/?name=LIFF")))
+        self.assertIn("周丽", self.rows(self.get("/speakers/?name=周")))
+        self.assertEqual(
+            self.rows(self.get("/speakers/?name=%27%22%3A%2A%26%21")), self.rows(self.get("/speakers/"))
+        )
+
+    def test_the_name_filter_is_an_index_lookup(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Speaker.objects.named_like("hender al").explain()
+        self.assertIn("speaker_name_words", plan)
 
     def test_speakers_filter_by_company_and_role_for_the_company_page_links(self):
         response = self.get("/speakers/?company=allot&role=analyst", max_queries=LIST_QUERIES + 1)
