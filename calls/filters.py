@@ -1,7 +1,7 @@
 """The list pages' filters, validated by django-filter (STYLE.md: validate with forms or FilterSets)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Company, Role, Speaker, Turn
@@ -31,11 +31,8 @@ class CompanyFilter(InvalidValuesMatchNothing, django_filters.FilterSet):
         fields = []
 
     def filter_name(self, queryset, name, value):
-        """Companies whose name, or ticker, starts with the letters typed."""
-        value = value.strip()
-        return (
-            queryset.filter(Q(name__istartswith=value) | Q(ticker__istartswith=value)) if value else queryset
-        )
+        """Companies with a word of their name, or their ticker, starting with each word typed."""
+        return queryset.named_like(value)
 
 
 class SpeakerFilter(InvalidValuesMatchNothing, django_filters.FilterSet):

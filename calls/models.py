@@ -55,6 +55,12 @@ class Company(models.Model):
     ticker = models.CharField(max_length=16, blank=True)
     # Other names the company goes by in transcripts ("Allot Ltd", "Allot's"), kept as normalised keys.
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # The words of the name and the ticker, for the companies list's filter and the call picker.
+    name_words = models.GeneratedField(
+        expression=SearchVector("name", "ticker", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -68,6 +74,7 @@ class Company(models.Model):
             # 38,000, the ten-million-paragraph benchmark's).
             models.Index(Upper("ticker"), name="company_ticker_upper"),
             GinIndex(fields=["aliases"], name="company_aliases"),
+            GinIndex(fields=["name_words"], name="company_name_words"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,23 @@ def ticker_alias(ticker: str) -> str:
 
 
 class CompanyQuerySet(models.QuerySet):
+    def named_like(self, typed: str):
+        """Companies with a word of their name, or their ticker, starting with each word typed
+        ("nor" for Northwind Optical, "optic", "ALLT"): a prefix lookup in the name words' index."""
+        prefixes = _word_prefixes(typed)
+        return self if prefixes is None else self.filter(name_words=prefixes)
+
+    def matching_each_word(self, words: list[str]):
+        """Companies that every word names: a word of the name or the ticker starting with it, a slug
+        starting with it ("societe" for Société Générale), or the ticker itself; each an index."""
+        companies = self
+        for word in words:
+            condition = models.Q(slug__startswith=word) | models.Q(ticker__iexact=word)
+            if (prefixes := _word_prefixes(word)) is not None:
+                condition |= models.Q(name_words=prefixes)
+            companies = companies.filter(condition)
+        return companies
+
     def with_call_counts(self):
         """Companies that have calls, each with how many and its latest period."""
         return (
@@ -62,6 +79,15 @@ class CallQuerySet(models.QuerySet):
         )
 
 
+def _word_prefixes(typed: str) -> SearchQuery | None:
+    """Each word typed as the start of a word ('hend':* & 'al':*), for the name_words indexes; None
+    when nothing typed is a word."""
+    words = re.findall(r"\w+", typed.casefold())
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"'{word}':*" for word in words[:8]), search_type="raw", config="simple")
+
+
 class SpeakerQuerySet(models.QuerySet):
     def with_turn_counts(self):
         return self.annotate(turn_count=models.Count("turns", distinct=True))
@@ -86,11 +112,8 @@ class SpeakerQuerySet(models.QuerySet):
         """Speakers with a word of their name or firm starting with each word typed ("hender",
         "alex hen", "needh" for Needham): a prefix lookup in the GIN index of the name words, where
         a substring match would read every speaker."""
-        words = re.findall(r"\w+", typed.casefold())
-        if not words:
-            return self
-        prefixes = " & ".join(f"'{word}':*" for word in words[:8])
-        return self.filter(name_words=SearchQuery(prefixes, search_type="raw", config="simple"))
+        prefixes = _word_prefixes(typed)
+        return self if prefixes is None else self.filter(name_words=prefixes)
 
 
 class UtteranceQuerySet(models.QuerySet):

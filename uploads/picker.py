@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from calls.models import Call, Company
 
 MAX_CHARS = 200
@@ -73,15 +71,7 @@ def wanted(text: str) -> Wanted:
 
 
 def _companies(words: list[str]):
-    companies = Company.objects.all()
-    for word in words:
-        companies = companies.filter(
-            Q(name__istartswith=word)
-            | Q(name__icontains=f" {word}")
-            | Q(slug__startswith=word)
-            | Q(ticker__iexact=word)
-        )
-    return companies
+    return Company.objects.matching_each_word(words)
 
 
 def _calls(asked: Wanted):

@@ -75,11 +75,11 @@ class ListTests(TestCase):
             self.rows(self.get("/speakers/?name=%27%22%3A%2A%26%21")), self.rows(self.get("/speakers/"))
         )
 
-    def test_the_name_filter_is_an_index_lookup(self):
+    def test_the_name_filters_are_index_lookups(self):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = Speaker.objects.named_like("hender al").explain()
-        self.assertIn("speaker_name_words", plan)
+        self.assertIn("speaker_name_words", Speaker.objects.named_like("hender al").explain())
+        self.assertIn("company_name_words", Company.objects.named_like("north opt").explain())
 
     def test_speakers_filter_by_company_and_role_for_the_company_page_links(self):
         response = self.get("/speakers/?company=allot&role=analyst", max_queries=LIST_QUERIES + 1)
@@ -184,6 +184,10 @@ class ListTests(TestCase):
         self.assertEqual(self.rows(self.get("/companies/?name=ALLT")), ["Allot"])
         self.assertEqual(self.rows(self.get("/companies/?name=qqq")), [])
         self.assertContains(self.get("/companies/?name=qqq"), "No company matches.")
+        # A later word of the name, and several words in any order.
+        self.assertEqual(self.rows(self.get("/companies/?name=optic")), ["Northwind Optical"])
+        self.assertEqual(self.rows(self.get("/companies/?name=opt+north")), ["Northwind Optical"])
+        self.assertEqual(self.rows(self.get("/companies/?name=north+qqq")), [])
         self.assertEqual(
             len(self.rows(self.get("/companies/"))),
             Company.objects.filter(calls__isnull=False).distinct().count(),
