@@ -17,7 +17,7 @@ from collections import Counter
 
 from .blocks import read_field_blocks
 from .csvformat import looks_like_csv, read_csv, read_markdown_table
-from .decoding import decode
+from .decoding import decode, html_as_text, looks_like_html
 from .inference import (
     assign_exchanges_and_roles,
     find_qa_start,
@@ -116,7 +116,13 @@ def read_layout(text: str, *, filename: str = "") -> ReadLayout:
         if read.turns or not read.embedded_text:
             return read
         # A provider's JSON that wraps the page text: read the text, keep what the JSON states.
-        inner = _read_plain(read.embedded_text)
+        page = read.embedded_text
+        if looks_like_html(page):  # {"content": "<p><strong>Operator</strong></p>..."}
+            page = html_as_text(page)
+            read.warnings.append(
+                ParseWarning(0, "the JSON holds its transcript as HTML; its tags were removed")
+            )
+        inner = _read_plain(page)
         inner.fields = {**inner.fields, **read.fields}
         inner.warnings[:0] = read.warnings
         inner.layout = f"json-{inner.layout}"

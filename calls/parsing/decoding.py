@@ -103,13 +103,37 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
         text = text.translate(_TRANSLATE_KEEPING_TABS if _tab_separated(text) else _TRANSLATE)
     if not ascii_only and _FULL_WIDTH.search(text):
         text = "\n".join(_fold_full_width(line) for line in text.split("\n"))
-    # An XML feed may use HTML's tag names (<section>, <p>): it is read as XML, not stripped as a page.
-    if len(_HTML_BLOCK.findall(text[:20000])) >= 5 and not _XML_DATA.match(text):
+    # An XML feed may use HTML's tag names (<section>, <p>): it is read as XML, not stripped as a page;
+    # a JSON document holding a page in a string keeps its structure (its page is stripped later).
+    if looks_like_html(text) and not _XML_DATA.match(text) and text.lstrip()[:1] not in ("{", "["):
         text = _html_to_text(text)
         warnings.append(ParseWarning(0, "the file is HTML; its tags were removed"))
     if not text.strip():
         raise TranscriptError("the file is empty")
     return text, warnings
+
+
+def looks_like_html(text: str) -> bool:
+    """A page of HTML blocks (<p>, <div>, <br>...), not a text that mentions a tag."""
+    return len(_HTML_BLOCK.findall(text[:20000])) >= 5
+
+
+def html_as_text(text: str) -> str:
+    """The text of an HTML page, a paragraph per block, as a transcript's text is read."""
+    return _html_to_text(text)
+
+
+_MARKUP = re.compile(
+    r"</?(?:p|br|div|li|span|b|i|em|strong|u|font|h[1-6])\b[^>]*>|&(?:amp|nbsp|quot|#\d+);", re.I
+)
+
+
+def speech_without_markup(text: str) -> str:
+    """A string field's speech with its HTML markup read ("<p>Revenue rose.</p><p>...</p>"): blocks
+    become lines, entities characters. Text without markup is returned as it is."""
+    if ("<" not in text and "&" not in text) or not _MARKUP.search(text):
+        return text
+    return _html_to_text(text).strip("\n")
 
 
 def _tab_separated(text: str, sample: int = 50) -> bool:

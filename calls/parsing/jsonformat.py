@@ -39,6 +39,7 @@ from .blocks import (
     role_from_word,
     section_from_words,
 )
+from .decoding import speech_without_markup
 from .labels import has_title_word, split_rest
 from .model import (
     LabelledTurn,
@@ -653,7 +654,7 @@ def _labelled(
     paragraphs = [
         Paragraph(_clean(part.strip()), text_line)
         for raw, text_line in zip(entry.texts, text_lines, strict=True)
-        for part in raw.split("\n")
+        for part in speech_without_markup(raw).split("\n")
         if part.strip()
     ]
     return LabelledTurn(

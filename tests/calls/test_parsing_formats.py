@@ -663,6 +663,35 @@ def test_a_turns_role_field_that_names_no_side_is_the_speakers_title():
     assert transcript.speakers[3].firm == "Calder Partners"
 
 
+def test_json_that_holds_its_transcript_or_its_speeches_as_html():
+    page = "".join(
+        [
+            "<p>Zephyr Power Inc. (ZPW) Q2 2022 Earnings Call</p>",
+            "<p><strong>Operator</strong></p><p>Welcome to the Zephyr Power second quarter call.</p>",
+            "<p><strong>Ann Roe</strong></p><p>Rates were approved.</p><p>Capex rose.</p>",
+            "<p>" + "Cash flow was strong in every segment. " * 8 + "</p>",
+            "<p><strong>Operator</strong></p><p>Our first question comes from Sam Lee of Calder.</p>",
+            "<p><strong>Sam Lee</strong></p><p>What about AT&amp;T&#39;s towers?</p>",
+            "<p><strong>Ann Roe</strong></p><p>No change.</p>",
+        ]
+    )
+    wrapped = parse_transcript(json.dumps({"data": {"attributes": {"content": page, "publishOn": "x"}}}))
+    assert [(t.name, [p.text for p in t.paragraphs][:2]) for t in wrapped.turns[1:2]] == [
+        ("Ann Roe", ["Rates were approved.", "Capex rose."])
+    ]
+    assert wrapped.turns[3].paragraphs[0].text == "What about AT&T's towers?"
+    assert [e.questioner for e in wrapped.exchanges] == ["Sam Lee"]
+    turns = [
+        {"speaker": "Ann Roe", "speech": "<p>Rates were approved.</p><p>Margins <b>expanded</b>.</p>"},
+        {"speaker": "Sam Lee", "speech": "Is AT&T a client? Margins < 5% & falling?"},
+    ]
+    speeches = parse_transcript(json.dumps({"company": "Zephyr", "transcript": turns}))
+    assert [[p.text for p in t.paragraphs] for t in speeches.turns] == [
+        ["Rates were approved.", "Margins expanded."],
+        ["Is AT&T a client? Margins < 5% & falling?"],  # no markup: as written
+    ]
+
+
 XML_FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <transcript company="Zephyr Mining Ltd" ticker="ZMN" quarter="3" year="2021">
   <section name="Presentation">
