@@ -509,6 +509,9 @@ def split_rest(rest: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     rest = parts[0]
+    head, at, tail = rest.partition(" at ")
+    if at and _is_title(head) and tail[:1].isupper() and not _is_title(tail):
+        return tail.strip(), head.strip()  # "Analyst at Calder Partners", "CFO at Acme"
     head, comma, tail = rest.partition(", ")
     if comma and _is_title(head) and not _is_firm(head):
         if _is_title(tail) and not _is_firm(tail):

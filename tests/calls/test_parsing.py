@@ -22,6 +22,7 @@ from calls.parsing import (
     parse_transcript,
 )
 from calls.parsing.inference import find_company, find_period
+from calls.parsing.labels import split_rest
 from calls.parsing.layouts import parse_speaker_line
 
 SEEDS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
@@ -371,6 +372,21 @@ def test_sentences_are_not_speaker_lines(line):
 def test_speaker_lines(line, name, title):
     speaker = parse_speaker_line(line)
     assert speaker is not None and (speaker.name, speaker.rest) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("rest", "firm", "title"),
+    [
+        ("Analyst at Calder Partners", "Calder Partners", "Analyst"),
+        ("Chief Executive Officer at Zephyr Robotics", "Zephyr Robotics", "Chief Executive Officer"),
+        ("Head of Research at Calder", "Calder", "Head of Research"),
+        ("Calder Partners - Analyst", "Calder Partners", "Analyst"),
+        ("Vice President, Investor Relations", "", "Vice President, Investor Relations"),
+        ("Director at large", "", "Director at large"),  # no firm named after "at"
+    ],
+)
+def test_a_labels_rest_is_split_into_firm_and_title(rest, firm, title):
+    assert split_rest(rest) == (firm, title)
 
 
 def test_bare_names_only_when_known_or_doubled():
