@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from .names import NAME_WORD, name_key
 
 # Who runs the call. "Conference Call Operator", "Moderator", "Coordinator", Chinese 主持人 / 主持.
+# "Event Operator", "Telephone Operator", "Facilitator", "Operator (Operator)" too.
+_OPERATOR_WORD = r"(?:operator|moderator|coordinator|host|facilitator)"
 OPERATOR = re.compile(
-    r"(?:(?:the\s+)?(?:conference\s+(?:call\s+)?|call\s+)?(?:operator|moderator|coordinator|host)|主持人|主持|司儀"
+    r"(?:(?:the\s+)?(?:conference\s+(?:call\s+)?|call\s+|event\s+|tele(?:phone|conference)\s+|phone\s+|webcast\s+)?"
+    rf"{_OPERATOR_WORD}(?:\s*\(\s*{_OPERATOR_WORD}\s*\))?|主持人|主持|司儀"
     # the same in the languages of Europe's and Latin America's calls
     r"|op[ée]rat(?:eur|rice)|operador[a]?|operatore|operatorin|mod[ée]rat(?:eur|rice)|moderador[a]?|moderatore)",
     re.IGNORECASE,

@@ -389,6 +389,24 @@ def test_a_labels_rest_is_split_into_firm_and_title(rest, firm, title):
     assert split_rest(rest) == (firm, title)
 
 
+@pytest.mark.parametrize(
+    "label",
+    ["Operator", "Conference Call Operator", "Moderator", "Coordinator", "Event Operator",
+     "Telephone Operator", "Facilitator", "Operator (Operator)", "OPERATOR"],
+)  # fmt: skip
+def test_the_operators_labels(label):
+    transcript = parse_transcript(
+        "Zephyr Q1 2024 Earnings Call\n\n"
+        f"{label}: Welcome to the Zephyr first quarter 2024 earnings call.\n\n"
+        "Ann Roe: Revenue rose.\n\n"
+        f"{label}: Our first question comes from Sam Lee with Calder Partners.\n\n"
+        "Sam Lee: How is demand?\n\nAnn Roe: Strong.\n"
+    )
+    assert [(s.name, s.role) for s in transcript.speakers] == [
+        ("Operator", Role.OPERATOR), ("Ann Roe", Role.EXECUTIVE), ("Sam Lee", Role.ANALYST),
+    ]  # fmt: skip
+
+
 def test_bare_names_only_when_known_or_doubled():
     assert parse_speaker_line("Kenny Example") is None
     assert parse_speaker_line("Kenny Example", allow_bare_name=True) is not None
