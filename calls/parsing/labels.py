@@ -188,7 +188,8 @@ def looks_like_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 6 or len(name) > 60:
         return False
-    if words[0].rstrip(".,").casefold() in _NOT_A_FIRST_WORD:
+    # "A. Roe" opens with an initial, not the article.
+    if words[0].rstrip(".,").casefold() in _NOT_A_FIRST_WORD and not re.fullmatch(r"[A-Z]\.", words[0]):
         return False
     capitals = 0
     for word in words:
@@ -277,6 +278,10 @@ def parse_label(text: str) -> Label | None:
     # Most lines are speech: a sentence of several words is never a label, whatever else it holds.
     if text.count(" ") >= 6 and ends_sentence(text):
         return None
+    credentials = _CREDENTIALS_AFTER.search(text)
+    if credentials and credentials.start() > 0:  # "Ann Roe, Ph.D.", "Sam Lee, CFA": the person alone
+        inner = parse_label(text[: credentials.start()])
+        return None if inner is None else Label(text, inner.name, inner.rest, inner.kind, inner.side)
     bracketed = _BRACKETED.fullmatch(text)
     if bracketed:  # "[Jane Doe, CFO]", "<Jane Doe>"
         inner = parse_label(bracketed["inner"].strip())
@@ -438,6 +443,15 @@ _TIMED_INLINE = re.compile(
     r"^(?P<label>[^:：()]{1,110}?)\s*[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s*[:：]?\s*(?P<speech>.*)$"
 )
 _INLINE = re.compile(r"^(?P<label>[^:：]{0,110}?)\s*[:：]\s*(?P<speech>.*)$")
+# Degrees after a name, no title or firm: "Sam Lee, CFA", "Ann Roe, Ph.D." ("Jr." is the name's).
+_CREDENTIALS_AFTER = re.compile(
+    r"(?:,?\s+(?:CFA|CPA|CAIA|FRM|MBA|Ph\.?\s?D\.?|Esq\.?)(?![\w.])\.?)+$", re.IGNORECASE
+)
+# A label may end in an abbreviation's period ("Tom Day Jr.:", "Ann Roe, Ph.D.:", "Sam Lee, Calder
+# Inc.:"), never a sentence's.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|Esq|Ph\.\s?D|L\.L\.C|L\.P|S\.A|N\.V|A\.G)|(?<![\w.])[A-Z])\.$"
+)
 
 
 def ends_with_time(text: str) -> bool:
@@ -465,7 +479,7 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
     numbered = bool(_UNNAMED.fullmatch(raw))  # "Speaker 2: ..."
     if (
         not raw
-        or raw[-1] in ".!?"
+        or (raw[-1] in ".!?" and not _ABBREVIATION_END.search(raw))
         or (not numbered and re.search(r"\d{1,2}$", raw) and not _LABEL_TAIL.search(raw + ")"))
     ):
         return None
@@ -488,6 +502,9 @@ def parse_inline_label(text: str) -> tuple[Label, str] | None:
             person, speech = named
             return Label(f"{raw}: {person.text}", person.name, person.rest, "person", label.side), speech
     return label, speech
+
+
+_ANALYST_ALONE = re.compile(r"(?:senior\s+|equity\s+|research\s+)*analyst", re.IGNORECASE)
 
 
 def split_rest(rest: str) -> tuple[str, str]:
@@ -516,6 +533,14 @@ def split_rest(rest: str) -> tuple[str, str]:
     if at and _is_title(head) and tail[:1].isupper() and not _is_title(tail):
         return tail.strip(), head.strip()  # "Analyst at Calder Partners", "CFO at Acme"
     head, comma, tail = rest.partition(", ")
+    if (
+        comma
+        and _is_title(tail)
+        and "," not in tail
+        and not _is_title(head)
+        and (_is_firm(head) or _ANALYST_ALONE.fullmatch(tail))
+    ):
+        return head.strip(), tail.strip()  # "Calder Partners, Analyst", "Calder, Analyst"
     if comma and _is_title(head) and not _is_firm(head):
         if _is_title(tail) and not _is_firm(tail):
             return "", rest  # "VP, Investor Relations"

@@ -407,6 +407,28 @@ def test_the_operators_labels(label):
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("executive", "caller", "names", "caller_title"),
+    [
+        ("Ann Roe, Ph.D.", "Sam Lee, CFA", ("Ann Roe", "Sam Lee"), ""),
+        ("A. Roe", "Sam Lee Jr.", ("A. Roe", "Sam Lee Jr."), ""),
+        ("Ann Roe (Zephyr)", "Sam Lee (Calder Partners, Analyst)", ("Ann Roe", "Sam Lee"), "Analyst"),
+    ],
+)
+def test_degrees_initials_and_a_firm_before_the_title_in_labels(executive, caller, names, caller_title):
+    transcript = parse_transcript(
+        "Zephyr Q1 2024 Earnings Call\n\n"
+        "Operator: Welcome to the Zephyr first quarter 2024 earnings call.\n\n"
+        f"{executive}: Revenue rose.\n\n"
+        "Operator: Our first question comes from Sam Lee with Calder Partners.\n\n"
+        f"{caller}: How is demand?\n\n{executive}: Strong.\n"
+    )
+    assert [(s.name, s.role) for s in transcript.speakers][1:] == [
+        (names[0], Role.EXECUTIVE), (names[1], Role.ANALYST),
+    ]  # fmt: skip
+    assert (transcript.speakers[2].firm, transcript.speakers[2].title) == ("Calder Partners", caller_title)
+
+
 def test_bare_names_only_when_known_or_doubled():
     assert parse_speaker_line("Kenny Example") is None
     assert parse_speaker_line("Kenny Example", allow_bare_name=True) is not None
