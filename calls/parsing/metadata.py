@@ -339,10 +339,23 @@ def _title_facts(line: str) -> dict[str, object] | None:
         if ric:  # Refinitiv's RIC; the US exchange suffixes (.N, .OQ) are no part of the ticker
             facts["ticker"] = re.sub(r"\.(?:N|O|OQ|A|K|P)$", "", ric["ric"])
         company = text[ric.end() if ric else 0 : period.start]
-        if not company.strip(" -–:|,") and not note:
-            # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"
+        if not _plausible(company.strip(" -–—:|,")) and not note:
+            # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"; or the company last:
+            # "Earnings Conference Call - Q3 FY2024 - Tata Motors Ltd", "Q4 2023 Earnings Call -
+            # Acme Inc", "Quarterly Results Q3 2024 | Acme Corp | 30 July 2024"
             call = _CALL_WORD.search(text, period.end)
-            company = text[period.end : call.start() if call else period.end]
+            # After the call word, only what a separator sets apart ("业绩电话会议纪要" goes on the title).
+            beyond = _TITLE_PARTS.split(text[call.end() :])[1:] if call else []
+            between = _TITLE_PARTS.split(text[period.end : call.start() if call else len(text)])
+            parts = [part.strip(" -–—:|,") for part in [*between, *beyond]]
+            company = next(
+                (
+                    p
+                    for p in parts
+                    if _plausible(p) and not re.search(r"\d", p) and not _TITLE_FILLER.fullmatch(p)
+                ),
+                "",
+            )
     company = company.strip(" -–—:|,")
     # "Acme Inc. — Fiscal Q3 2024 ...": the word that opens the period is no part of the name.
     company = re.sub(r"[\s\-–—:|,]+(?:fiscal|fy)?$", "", company, flags=re.IGNORECASE).strip(" -–—:|,")
@@ -350,6 +363,15 @@ def _title_facts(line: str) -> dict[str, object] | None:
         company = _title_case(company)
     facts["company"] = company if _plausible(company) else ""
     return facts
+
+
+_TITLE_PARTS = re.compile(r"\s+[-–—|]\s+|\s*\|\s*")
+# What a title says of the document, never a company's name: "Earnings Call Transcript - Final".
+_TITLE_FILLER = re.compile(
+    r"(?:\s*\(?(?:earnings|results|financial|quarterly|conference|call|webcast|transcripts?|teleconference|"
+    r"presentation|edited|corrected|final|preliminary|raw|draft|version|event|brief)\)?)+",
+    re.IGNORECASE,
+)
 
 
 def _title_case(name: str) -> str:

@@ -477,6 +477,22 @@ def test_quarters_as_european_and_latin_american_calls_write_them(text, expected
 
 
 @pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("Earnings Conference Call - Q3 FY2024 - Zephyr Motors Ltd", "Zephyr Motors Ltd"),
+        ("Q4 2023 Earnings Call - Zephyr Robotics Inc", "Zephyr Robotics Inc"),
+        ("Quarterly Results Q3 2024 | Zephyr Corp | 30 July 2024", "Zephyr Corp"),
+        ("Q2 2020 Zephyr Micro Devices Inc Earnings Call", "Zephyr Micro Devices Inc"),
+        # what the title says of the document is no company
+        ("Q3 2024 Earnings Call Transcript - Final", ""),
+        ("Q1 2021 Earnings Call (Edited)", ""),
+    ],
+)
+def test_the_company_after_the_period_in_a_title(title, company):
+    assert meta(title).company == company
+
+
+@pytest.mark.parametrize(
     ("title", "expected", "said"),
     [
         ("Zephyr plc Full Year 2023 Results Conference Call", (2023, 4), "a full year"),
