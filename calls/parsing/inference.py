@@ -18,17 +18,32 @@ from .names import FIRM, HONORIFIC, NAME, TITLE, name_key, strip_possessive, tit
 # JPMC", "The first question is from Eric Martinuzzi of Lake Street", "we'll go to Jane Doe at UBS".
 _ANNOUNCED_FROM = re.compile(
     rf"(?:(?:\bfrom|\bline\s+of|\bgo(?:es)?\s+(?:over\s+|next\s+)?to|\bmove\s+(?:on\s+|next\s+|over\s+)?to|"
-    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)\s+is|\b[Ww]e\s+(?:now\s+)?have)\s+"
+    rf"\btake|\bhear\s+from|\b(?:[Nn]ext|[Ff]irst|[Ff]inal|[Ll]ast)(?:\s+up)?\s+is|\b(?:caller|questioner)\s+is|"
+    rf"\b[Ww]e\s+(?:now\s+)?have)\s+"
     # "First, Sofia Marin of Eastbay Capital."
     rf"|\b(?:Next|First|Finally|Lastly),\s+"
     # "vient de/d'Élodie Roy, de Calder", "viene de Ana Ruiz, de Calder", "vem do Sr. Rui Sá, do Calder"
     rf"|\bvient\s+d(?:e\s+|['’]\s*)|\bviene\s+de\s+|\bvem\s+d[oae]\s+|\bde\s+parte\s+de\s+|\bkommt\s+von\s+)"
     rf"(?:the\s+line\s+of\s+|the\s+(?=[A-Z])|(?:Sr|Sra|Srta|Mme|Herr|Frau)\.?\s+)?"
-    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM})"
+    rf"{HONORIFIC}?(?P<name>{NAME})(?:,?\s+(?:with|of|from|at|representing|de|del|da|do|du|chez|von|bei)\s+(?P<firm>{FIRM})"
     # "is from Aisha Brown, Lakeview Capital.": a firm after a comma only where the sentence ends.
     rf"|,\s+(?P<firm_after_comma>{FIRM})(?=\s*[.;]|\s*$))?"
 )
 _WE_HAVE = re.compile(r"[Ww]e\s+(?:now\s+)?have\b")
+# Words that open a sentence, never a caller's name.
+_NOT_A_NAME_START = frozenset(
+    ["from", "and", "next", "now", "our", "the", "this", "that", "it", "we", "with", "thank", "okay"]
+)
+# The caller named first, then given the line: "Sam Lee from Calder, your line is open.", "Sam Lee,
+# Calder Partners. Please go ahead.", "Sam Lee with Calder has the next question."
+_ANNOUNCED_NAME_FIRST = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?:\(?[Oo]perator\s+[Ii]nstructions?\)?\s*)?(?:(?:From|And|Next|Now)\s+)?{HONORIFIC}?"
+    rf"(?P<name>{NAME})"
+    rf"(?:,?\s+(?:with|of|from|at|representing)\s+(?P<firm>{FIRM})|,\s+(?P<firm_after_comma>{FIRM}))"
+    r"(?:\s*[,.;]\s*(?i:your\s+line\s+is\s+(?:now\s+)?(?:open|live)|please\s+(?:go\s+ahead|proceed)|"
+    r"you(?:'re|’re|\s+are)\s+(?:live|on\s+the\s+line))"
+    r"|\s+(?i:has|have)\s+(?i:the|a|our|your)\s+(?i:next\s+|first\s+|final\s+|last\s+)?question)"
+)
 _NOT_ON_THE_LINE = re.compile(
     r"\bmuted\b|not\s+(?:on\s+the\s+line|there)|withdrawn|no\s+response|\bmove\s+on\b|\bdropped\b|"
     r"lost\s+(?:the\s+)?(?:line|connection)",
@@ -113,6 +128,13 @@ def _announcement(paragraphs: tuple[str, ...]) -> Announcement | None:
             return Announcement(bare["name"], _firm(bare, paragraph.text))
     # "Timothy [ph] from UBS": the transcriber's marks are not part of the name.
     text = _TRANSCRIBER_MARK.sub("", turn_text(turn))
+    first = _ANNOUNCED_NAME_FIRST.search(text)
+    if (
+        first
+        and len(first["name"].split()) >= 2
+        and first["name"].split()[0].casefold() not in _NOT_A_NAME_START
+    ):
+        return Announcement(first["name"], _firm(first, text))
     found = [
         Announcement(match["name"], _firm(match, text))
         for match in _ANNOUNCED_FROM.finditer(text)

@@ -1152,6 +1152,14 @@ def test_more_layouts_find_the_operator_the_questioners_and_the_company_side(tex
         ("Next we have Grace Obi from Meridian Partners.", "Grace Obi", "Meridian Partners"),
         ("We now have Sam Lee with Calder on the line.", "Sam Lee", "Calder"),
         ("Our next question comes from Jo Park of Vantage Capital.", "Jo Park", "Vantage Capital"),
+        # the caller named first, then given the line
+        ("Sam Lee from Calder Partners, your line is open.", "Sam Lee", "Calder Partners"),
+        ("Sam Lee, Calder Partners. Please go ahead.", "Sam Lee", "Calder Partners"),
+        ("Sam Lee with Calder Partners has the next question.", "Sam Lee", "Calder Partners"),
+        ("Next up is Sam Lee with Calder Partners.", "Sam Lee", "Calder Partners"),
+        ("Our next caller is Sam Lee from Calder Partners.", "Sam Lee", "Calder Partners"),
+        ("It is from the line of Sam Lee representing Calder Partners.", "Sam Lee", "Calder Partners"),
+        ("From Sam Lee with Calder Partners. Your line is open.", "Sam Lee", "Calder Partners"),
     ],
 )
 def test_the_operator_announces_a_caller_by_name_and_firm(said, name, firm):
