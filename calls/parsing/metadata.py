@@ -344,15 +344,22 @@ def _title_facts(line: str) -> dict[str, object] | None:
             # "Earnings Conference Call - Q3 FY2024 - Tata Motors Ltd", "Q4 2023 Earnings Call -
             # Acme Inc", "Quarterly Results Q3 2024 | Acme Corp | 30 July 2024"
             call = _CALL_WORD.search(text, period.end)
-            # After the call word, only what a separator sets apart ("业绩电话会议纪要" goes on the title).
-            beyond = _TITLE_PARTS.split(text[call.end() :])[1:] if call else []
+            # Right after the period, up to the call word, the name as StreetEvents writes it; a part
+            # a separator sets apart ("- Prepared Remarks", "| English") names the company only with
+            # its legal form ("- Zephyr Motors Ltd"), and after the call word only such a part
+            # ("业绩电话会议纪要" goes on the title).
             between = _TITLE_PARTS.split(text[period.end : call.start() if call else len(text)])
-            parts = [part.strip(" -–—:|,") for part in [*between, *beyond]]
+            beyond = _TITLE_PARTS.split(text[call.end() :])[1:] if call else []
+            parts = [(i == 0 and call is not None, part.strip(" -–—:|,")) for i, part in enumerate(between)]
+            parts += [(False, part.strip(" -–—:|,")) for part in beyond]
             company = next(
                 (
-                    p
-                    for p in parts
-                    if _plausible(p) and not re.search(r"\d", p) and not _TITLE_FILLER.fullmatch(p)
+                    part
+                    for adjoining, part in parts
+                    if _plausible(part)
+                    and not re.search(r"\d", part)
+                    and not _TITLE_FILLER.fullmatch(part)
+                    and (adjoining or _LEGAL_NAME.match(part))
                 ),
                 "",
             )

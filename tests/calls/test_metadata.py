@@ -486,6 +486,10 @@ def test_quarters_as_european_and_latin_american_calls_write_them(text, expected
         # what the title says of the document is no company
         ("Q3 2024 Earnings Call Transcript - Final", ""),
         ("Q1 2021 Earnings Call (Edited)", ""),
+        ("Q3 2024 Earnings Call - Prepared Remarks", ""),
+        ("Q3 2024 Earnings Call - English", ""),
+        ("Q3 2024 | Question and Answer Session", ""),
+        ("Earnings Call Q3 2024 Prepared Remarks", ""),
     ],
 )
 def test_the_company_after_the_period_in_a_title(title, company):
