@@ -552,9 +552,17 @@ def _from_filename(filename: str, texts: str) -> dict[str, object]:
         title = spaced if " " in spaced.strip() else spaced.replace("-", " ")
         if title.islower():
             title = " ".join(word.capitalize() for word in title.split())
-        titled = _title_facts(title)
-        named = str((titled or {}).get("company") or "")
-        if named and named not in (facts["ticker"], (titled or {}).get("ticker")):
+        titled = _title_facts(title) or {}
+        named = str(titled.get("company") or "")
+        # A file's name is weaker evidence than a title line: the name counts when the title form
+        # is unmistakable (the ticker in parentheses), the name has its legal form, or the text
+        # writes it too; never a word about the file ("final-q4-2023-earnings-call.txt").
+        confirmed = (
+            bool(titled.get("ticker"))
+            or bool(_LEGAL_NAME.match(named))
+            or bool(named and re.search(rf"(?<!\w){re.escape(named)}(?!\w)", texts, re.IGNORECASE))
+        )
+        if named and confirmed and named not in (facts["ticker"], titled.get("ticker")):
             facts["company"] = named
             facts["ticker"] = facts["ticker"] or str(titled.get("ticker") or "")
     return facts

@@ -370,13 +370,18 @@ def test_file_name(filename, ticker, expected, part):
     ("filename", "company", "ticker"),
     [
         ("Zephyr Robotics (ZPHR) Q4 2023 Earnings Call Transcript.txt", "Zephyr Robotics", "ZPHR"),
+        # a slug's name counts where the text writes it too
         ("zephyr-robotics-q4-fy2023-earnings-call-transcript.txt", "Zephyr Robotics", ""),
+        ("zephyr-motors-ltd-q4-fy2023-earnings-call.txt", "Zephyr Motors Ltd", ""),
+        ("final-q4-2023-earnings-call.txt", "", ""),  # a word about the file
+        ("Prepared Remarks Q4 2023 Earnings Call.txt", "", ""),
         ("ZPHR 4Q23 transcript.txt", "", "ZPHR"),  # a ticker is no company's name
         ("transcript-final-v2.txt", "", ""),  # no title: no name from it
     ],
 )
 def test_a_file_named_by_the_calls_title(filename, company, ticker):
-    result = meta(filename=filename)
+    said = ("Thank you for joining Zephyr Robotics today.",)
+    result = meta(filename=filename, opening=said)
     assert (result.company, result.ticker) == (company, ticker)
 
 
