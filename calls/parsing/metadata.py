@@ -368,7 +368,7 @@ def _title_facts(line: str) -> dict[str, object] | None:
     company = re.sub(r"[\s\-–—:|,]+(?:fiscal|fy)?$", "", company, flags=re.IGNORECASE).strip(" -–—:|,")
     if not re.search(r"[a-z]", text):  # an all-capitals line: capitals are the style, not the name
         company = _title_case(company)
-    facts["company"] = company if _plausible(company) else ""
+    facts["company"] = company if _plausible(company) and not _TITLE_FILLER.fullmatch(company) else ""
     return facts
 
 
@@ -376,7 +376,8 @@ _TITLE_PARTS = re.compile(r"\s+[-–—|]\s+|\s*\|\s*")
 # What a title says of the document, never a company's name: "Earnings Call Transcript - Final".
 _TITLE_FILLER = re.compile(
     r"(?:\s*\(?(?:earnings|results|financial|quarterly|conference|call|webcast|transcripts?|teleconference|"
-    r"presentation|edited|corrected|final|preliminary|raw|draft|version|event|brief)\)?)+",
+    r"presentation|edited|corrected|final|preliminary|raw|draft|version|event|brief|prepared|remarks|"
+    r"english|chinese|new|copy|replay|audio|slides|script|live|updated|unofficial|investors?|session)\)?)+",
     re.IGNORECASE,
 )
 

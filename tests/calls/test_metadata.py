@@ -495,6 +495,8 @@ def test_quarters_as_european_and_latin_american_calls_write_them(text, expected
         ("Q3 2024 Earnings Call - English", ""),
         ("Q3 2024 | Question and Answer Session", ""),
         ("Earnings Call Q3 2024 Prepared Remarks", ""),
+        ("Final Q4 2023 Earnings Call", ""),
+        ("Live Nation Q4 2023 Earnings Call", "Live Nation"),  # a name that holds such a word
     ],
 )
 def test_the_company_after_the_period_in_a_title(title, company):
