@@ -8,15 +8,13 @@ key. Such names keep their characters ("鼎泰電子" -> "鼎泰電子"); the UR
 
 from __future__ import annotations
 
-import re
-
 from django.utils.text import slugify
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from calls.text import CJK_CHARACTER
 
 
 def name_slug(name: str) -> str:
-    return slugify(name, allow_unicode=bool(_CJK.search(name)))
+    return slugify(name, allow_unicode=bool(CJK_CHARACTER.search(name)))
 
 
 class NameSlugConverter:

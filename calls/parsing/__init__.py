@@ -249,9 +249,7 @@ def _name_numbered_speakers(turns: list[Turn]) -> None:
     host, times = max(announcing.items(), key=lambda item: item[1])
     if times < 2 or sum(announcing.values()) - times >= times:
         return
-    for turn in turns:
-        if turn.name == host:
-            turn.name = "Operator"
+    _rename(turns, host, "Operator")
     handed: dict[str, str] = {}
     first_turns = set()
     for previous, turn in itertools.pairwise(turns):
@@ -264,9 +262,7 @@ def _name_numbered_speakers(turns: list[Turn]) -> None:
     known = {name_key(turn.name) for turn in turns}
     for label, name in handed.items():
         if taken[name_key(name)] == 1 and name_key(name) not in known:
-            for turn in turns:
-                if turn.name == label:
-                    turn.name = name
+            _rename(turns, label, name)
 
 
 def _full_names_for_surnames(turns: list[Turn]) -> None:
@@ -291,10 +287,14 @@ def _full_names_for_surnames(turns: list[Turn]) -> None:
         matches = {key: full for key, full in known.items() if key.split()[-1] == surname}
         # "MR. LEE:" and "MS. LEE:" are two people, whatever the call names.
         if len(matches) == 1 and surnames[surname] == 1:
-            full = next(iter(matches.values()))
-            for turn in turns:
-                if turn.name == name:
-                    turn.name = full
+            _rename(turns, name, next(iter(matches.values())))
+
+
+def _rename(turns: list[Turn], name: str, to: str) -> None:
+    """Every turn of the speaker written `name` is `to`'s."""
+    for turn in turns:
+        if turn.name == name:
+            turn.name = to
 
 
 def doubts(transcript: Transcript) -> list[ParseWarning]:

@@ -106,7 +106,7 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
     # An XML feed may use HTML's tag names (<section>, <p>): it is read as XML, not stripped as a page;
     # a JSON document holding a page in a string keeps its structure (its page is stripped later).
     if looks_like_html(text) and not _XML_DATA.match(text) and text.lstrip()[:1] not in ("{", "["):
-        text = _html_to_text(text)
+        text = html_as_text(text)
         warnings.append(ParseWarning(0, "the file is HTML; its tags were removed"))
     if not text.strip():
         raise TranscriptError("the file is empty")
@@ -116,11 +116,6 @@ def decode(data: bytes | str) -> tuple[str, list[ParseWarning]]:
 def looks_like_html(text: str) -> bool:
     """A page of HTML blocks (<p>, <div>, <br>...), not a text that mentions a tag."""
     return len(_HTML_BLOCK.findall(text[:20000])) >= 5
-
-
-def html_as_text(text: str) -> str:
-    """The text of an HTML page, a paragraph per block, as a transcript's text is read."""
-    return _html_to_text(text)
 
 
 _MARKUP = re.compile(
@@ -133,7 +128,7 @@ def speech_without_markup(text: str) -> str:
     become lines, entities characters. Text without markup is returned as it is."""
     if ("<" not in text and "&" not in text) or not _MARKUP.search(text):
         return text
-    return _html_to_text(text).strip("\n")
+    return html_as_text(text).strip("\n")
 
 
 def _tab_separated(text: str, sample: int = 50) -> bool:
@@ -154,7 +149,8 @@ _HTML_TAG = re.compile(r"<[^>]{1,500}>")
 _XML_DATA = re.compile(r"\s*<\?xml\b(?![^<]*<!DOCTYPE\s+html)(?!.{0,2000}<html\b)", re.IGNORECASE | re.DOTALL)
 
 
-def _html_to_text(text: str) -> str:
+def html_as_text(text: str) -> str:
+    """The text of an HTML page, a paragraph per block, as a transcript's text is read."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.IGNORECASE | re.DOTALL)
     text = _HTML_BLOCK.sub("\n", text)
     text = html.unescape(_HTML_TAG.sub("", text))

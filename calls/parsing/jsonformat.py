@@ -426,11 +426,10 @@ def _person(item: object, side: Role | None) -> _Person | None:
     if not name:
         return None
     title = _first(keys, _TITLE_KEYS)
-    stated = [value for key in _ROLE_KEYS if (value := _scalar(keys.get(key)))]
-    role = next((found for value in stated if (found := role_from_word(value))), None) or side
-    if not title:
-        # {"role": "CEO", "type": "executive"}: a "role" that names no side is the person's title.
-        title = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
+    stated_role, said = _role_fields(keys)
+    role = stated_role or side
+    # {"role": "CEO", "type": "executive"}: a "role" that names no side is the person's title.
+    title = title or said
     firm = _first(keys, _FIRM_KEYS)
     # {"name": ..., "description": "Chief Financial Officer" or "Calder Partners"}.
     described = _first(keys, ("description", "desc", "about"))
@@ -445,6 +444,16 @@ def _person(item: object, side: Role | None) -> _Person | None:
     if role is None and title.casefold().endswith("analyst"):
         role = Role.ANALYST
     return _Person(clean_name(name), title, firm, role)
+
+
+def _role_fields(keys: dict[str, object]) -> tuple[Role | None, str]:
+    """What an object's role fields ("role", "type", "side"...) say: the side the first of them to
+    name one names, and the first that names no side but reads as a title or firm ("CEO",
+    "Head of Investor Relations", "Calder Partners")."""
+    stated = [value for key in _ROLE_KEYS if (value := _scalar(keys.get(key)))]
+    role = next((found for value in stated if (found := role_from_word(value))), None)
+    said = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
+    return role, said
 
 
 def _turn_entries(items: list, walk: _Walk) -> list[_Entry | None] | None:
@@ -538,12 +547,11 @@ def _entry(item: dict, walk: _Walk) -> _Entry | None:
         return _Entry(label=label, speaker_id=speaker_id, texts=texts, speaker_string=speaker_string,
                       title=title, firm=firm, role=role, section=None)  # fmt: skip
     section_word = _first(keys, _SECTION_KEYS)
-    stated = [value for key in _ROLE_KEYS if (value := _scalar(keys.get(key)))]
-    role = role or next((found for value in stated if (found := role_from_word(value))), None)
+    stated_role, said = _role_fields(keys)
+    role = role or stated_role
     title, firm = title or _first(keys, _TITLE_KEYS), firm or _first(keys, _FIRM_KEYS)
     # {"speaker": "Jane Doe", "role": "Head of Investor Relations"} or "role": "Calder Partners": a
     # "role" that names no side says the speaker's title or firm, as a label's rest would.
-    said = next((value for value in stated if not role_from_word(value) and has_title_word(value)), "")
     if said:
         said_firm, said_title = split_rest(said)
         title, firm = title or said_title, firm or said_firm

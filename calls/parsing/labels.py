@@ -89,6 +89,11 @@ _SIDE_PAREN = re.compile(
 )
 _SIDE_PREFIX = re.compile(r"^(?P<side>Q|A|Question|Answer)\s*[-–—:]\s*(?P<name>\S.*)$")
 _SEPARATOR = re.compile(r"\s+[-–—‐]{1,2}\s+|(?<=\w)--(?=\w)|\s*\|\s*|(?<=[^\s,])\s{2,}(?=\S)")
+# Officers' titles in Spanish, Portuguese and French.
+_ROMANCE_TITLE = (
+    r"directora|diretora?|directeur|directrice|presidenta?|pr[ée]sidente?|vicepresidenta?|gerente|"
+    r"tesorero|contralor|consejer[oa]"
+)
 _TITLE_WORD = re.compile(
     r"\b(?:analyst|ceo|cfo|coo|cto|cio|cmo|evp|svp|vp|ir|president|officer|director|chairman|chairwoman|"
     r"chair|manager|head|founder|partner|treasurer|controller|secretary|counsel|executive|relations?|"
@@ -97,9 +102,8 @@ _TITLE_WORD = re.compile(
     r"reporter|editor|correspondent|journalist|portfolio|fund|capital|securities|bank|markets|"
     r"management|advisors|partners|investments|llc|inc|ltd|plc|corp|co|company|corporation|"
     r"limited|ag|sa|nv|lp|llp|gmbh|"
-    # Spanish, Portuguese and French titles: "Directora de Finanzas", "Diretor de Relações com Investidores"
-    r"directora|diretora?|directeur|directrice|presidenta?|pr[ée]sidente?|vicepresidenta?|gerente|"
-    r"tesorero|contralor|consejer[oa]|finanzas|finan[çc]as|relaciones|rela[çc][õo]es|inversionistas|"
+    # "Directora de Finanzas", "Diretor de Relações com Investidores"
+    rf"{_ROMANCE_TITLE}|finanzas|finan[çc]as|relaciones|rela[çc][õo]es|inversionistas|"
     r"investidores)\b|董事|總裁|总裁|經理|经理|主席|分析師|分析师|財務長|财务长|執行長|执行长|總監|总监|副總|副总|主任|長官|發言人|发言人|"
     r"投資人關係|投资者关系|營運長|营运长|技術長|技术长",
     re.IGNORECASE,
@@ -561,8 +565,7 @@ _PURE_TITLE = re.compile(
     r"founder|treasurer|controller|secretary|counsel|executive|relations?|representative|strategist|"
     r"economist|principal|md|chief|reporter|editor|correspondent|"
     # "Directora de Finanzas", "Diretor Presidente", "Directeur Financier", "Gerente de Relaciones"
-    r"directora|diretora?|directeur|directrice|presidenta?|pr[ée]sidente?|vicepresidenta?|gerente|"
-    r"tesorero|contralor|consejer[oa])\b",
+    rf"{_ROMANCE_TITLE})\b",
     re.IGNORECASE,
 )
 

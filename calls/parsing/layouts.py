@@ -413,7 +413,11 @@ class _Reader:
         Tanaka"), or None when none or several are."""
         if not key or " " in key:
             return None
-        listed = [entry for listed_key, entry in self.roster.items() if listed_key.split()[1:][-1:] == [key]]
+        listed = [
+            entry
+            for listed_key, entry in self.roster.items()
+            if len(words := listed_key.split()) >= 2 and words[-1] == key
+        ]
         return listed[0] if len(listed) == 1 else None
 
     def _next_of_kind(self, index: int, kind: str) -> _Entry | None:
@@ -794,9 +798,7 @@ class _Reader:
                 same = last is not None and last.label == label.text
                 # "Jane Doe: ..." on each of her paragraphs: one turn, as a label over them would be.
                 run_on = same and entry.kind == "inline" and bool(entry.speech)
-                if run_on:
-                    pass
-                elif same and (not last.paragraphs or page_break) and entry.kind == "label":
+                if same and (not last.paragraphs or page_break) and entry.kind == "label":
                     # A label repeated after a page break, or twice with nothing between: one turn.
                     if entry.affiliation and not (last.title or last.firm):
                         last.firm, last.title = split_rest(f"{label.rest} {entry.affiliation}".strip())
@@ -805,7 +807,7 @@ class _Reader:
                             entry.line,
                             f"speaker line '{entry.text}' repeated with no text in between; merged",
                         )
-                else:
+                elif not run_on:
                     turns.append(self._turn(entry, after_qa_heading=pending_qa))
                     pending_qa = False
                 page_break = False
@@ -925,10 +927,7 @@ class _Reader:
         """Titles, firms and sides from the participant lists, for labels that give none."""
         names = {name_key(turn.name) for turn in turns}
         # "MR. LEE:" and "MS. LEE:" are two people: neither is matched by the surname alone.
-        surnames = Counter(
-            honorific_surname(name) or (key if " " not in (key := name_key(name)) else "")
-            for name in {turn.name for turn in turns}
-        )
+        surnames = Counter(_surname_alone(name) for name in {turn.name for turn in turns})
         for text, side in self.roster_lines:
             # "Jane Doe Calder Partners - Analyst": a list that runs the name into the firm.
             words = text.split()
@@ -956,7 +955,7 @@ class _Reader:
                 if len(near) == 1:
                     entry = near[0]
                     turn.name = entry.name
-            surname = honorific_surname(turn.name) or (key if key and " " not in key else "")
+            surname = _surname_alone(turn.name)
             if entry is None and surname and surnames[surname] == 1:
                 # "MS. DOYLE:" or "Tanaka:" on the label, "Karen Doyle, Chief Executive Officer" and
                 # "Hiroshi Tanaka, President" in the list.
@@ -1006,6 +1005,13 @@ class _Reader:
 
     def _warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(line, message))
+
+
+def _surname_alone(name: str) -> str:
+    """The key of a label that gives a surname only, with an honorific ("Ms. Doyle") or without
+    ("Tanaka"); "" for a fuller name."""
+    key = name_key(name)
+    return honorific_surname(name) or (key if " " not in key else "")
 
 
 def _loose(key: str) -> str:

@@ -289,12 +289,14 @@ _COPYRIGHT = re.compile(
 # "ORBK-US", "0700.HK", "AAPL.O": a security's code (ticker and market), which a feed may give as
 # its "company"; no company is named so.
 _SECURITY_CODE = re.compile(r"(?P<t>[A-Z0-9]{1,6})[-.](?P<x>[A-Z]{1,3})")
+# Refinitiv's suffixes of the US exchanges (.N, .O, .OQ...): no part of the ticker.
+_US_EXCHANGE_SUFFIX = r"N|O|OQ|A|K|P"
 
 
 def _security_code(value: str) -> str:
     """The ticker of a security code given as the company ("ORBK-US" -> "ORBK"), or ""."""
     code = _SECURITY_CODE.fullmatch(value.strip())
-    if code and (_COUNTRY.fullmatch(code["x"]) or code["x"] in ("N", "O", "OQ", "A", "K", "P")):
+    if code and (_COUNTRY.fullmatch(code["x"]) or re.fullmatch(_US_EXCHANGE_SUFFIX, code["x"])):
         return code["t"]
     return ""
 
@@ -337,7 +339,7 @@ def _title_facts(line: str) -> dict[str, object] | None:
         company, facts["ticker"] = text[: paren.start()], _ticker(paren["a"], paren["b"])
     else:
         if ric:  # Refinitiv's RIC; the US exchange suffixes (.N, .OQ) are no part of the ticker
-            facts["ticker"] = re.sub(r"\.(?:N|O|OQ|A|K|P)$", "", ric["ric"])
+            facts["ticker"] = re.sub(rf"\.(?:{_US_EXCHANGE_SUFFIX})$", "", ric["ric"])
         company = text[ric.end() if ric else 0 : period.start]
         if not _plausible(company.strip(" -–—:|,")) and not note:
             # StreetEvents: "Q2 2020 Advanced Micro Devices Inc Earnings Call"; or the company last:
